@@ -137,3 +137,210 @@ class Offering(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_name}（{self.vendor.name}）"
+
+
+class AdoptionStatus(models.TextChoices):
+    CONSIDERING = "considering", _("検討中")
+    PROCURING = "procuring", _("調達中")
+    IN_USE = "in_use", _("利用中")
+    RETIRED = "retired", _("利用終了")
+
+
+class Adoption(models.Model):
+    """An organization's use of a system (or one offering of it). Only `in_use` is public."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("団体"), on_delete=models.CASCADE, related_name="adoptions"
+    )
+    system = models.ForeignKey(
+        SharedSystem, verbose_name=_("システム"), on_delete=models.CASCADE, related_name="adoptions"
+    )
+    offering = models.ForeignKey(
+        Offering,
+        verbose_name=_("提供サービス"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+    )
+    status = models.CharField(_("状況"), max_length=12, choices=AdoptionStatus.choices, db_index=True)
+    since = models.DateField(_("開始日"), null=True, blank=True)
+    note = models.CharField(_("備考"), max_length=400, blank=True)
+    is_demo = models.BooleanField(_("デモデータ"), default=False)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("導入状況")
+        verbose_name_plural = _("導入状況")
+        constraints = [models.UniqueConstraint(fields=["organization", "system"], name="adoption_one_per_system")]
+        indexes = [models.Index(fields=["system", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization} — {self.system}"
+
+
+class MigrationStatusValue(models.TextChoices):
+    NOT_STARTED = "not_started", _("未着手")
+    PREPARING = "preparing", _("準備中")
+    MIGRATING = "migrating", _("移行中")
+    MIGRATED = "migrated", _("移行完了")
+    DESIGNATED_HARD = "designated_hard", _("特定移行支援システム")
+
+
+class Source(models.TextChoices):
+    PUBLISHED = "published", _("公表値")
+    REPORTED = "reported", _("団体の報告")
+
+
+class MigrationStatus(models.Model):
+    """標準化の進捗: one municipality × one of the 20 standardized businesses, its current value.
+
+    `source` says whether the value is the published figure or a later report by the municipality (or by its
+    prefecture on its behalf). `version` rises with each save; a save with an older version is refused (409).
+    """
+
+    municipality = models.ForeignKey(
+        Organization, verbose_name=_("団体"), on_delete=models.CASCADE, related_name="migration_statuses"
+    )
+    business = models.ForeignKey(BusinessArea, verbose_name=_("業務"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("進捗"), max_length=16, choices=MigrationStatusValue.choices, db_index=True)
+    planned_fiscal_year = models.PositiveSmallIntegerField(_("移行予定年度"), null=True, blank=True)
+    vendor_name = models.CharField(_("事業者"), max_length=200, blank=True)
+    on_gov_cloud = models.BooleanField(_("ガバメントクラウド利用"), null=True, blank=True)
+    step_completion = models.DecimalField(_("作業手順の完了率"), max_digits=5, decimal_places=4, null=True, blank=True)
+    source = models.CharField(_("出典"), max_length=12, choices=Source.choices, default=Source.PUBLISHED)
+    version = models.PositiveIntegerField(_("版"), default=1)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("標準化の進捗")
+        verbose_name_plural = _("標準化の進捗")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "business"], name="migration_status_one_per_business")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.business}"
+
+
+class PublishedSnapshotKind(models.TextChoices):
+    PROGRESS_RATES = "progress_rates", _("標準化の進捗（作業手順の完了率）")
+    DESIGNATED_SYSTEMS = "designated_systems", _("特定移行支援システムの該当見込み一覧")
+
+
+class PublishedSnapshot(models.Model):
+    """One published data set (e.g. the 総務省 progress sheet of 2026-01), with its as-of month and source."""
+
+    kind = models.CharField(_("種類"), max_length=24, choices=PublishedSnapshotKind.choices)
+    as_of = models.DateField(_("時点"), help_text=_("公表値の対象月の1日"))
+    source = models.CharField(_("出典"), max_length=400)
+    loaded_at = models.DateTimeField(_("読込日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公表データ")
+        verbose_name_plural = _("公表データ")
+        constraints = [models.UniqueConstraint(fields=["kind", "as_of"], name="published_snapshot_unique")]
+        ordering = ["-as_of"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.as_of:%Y-%m}）"
+
+
+class PublishedRate(models.Model):
+    """A published step-completion rate: municipality × business (business empty = the overall rate)."""
+
+    snapshot = models.ForeignKey(PublishedSnapshot, on_delete=models.CASCADE, related_name="rates")
+    municipality = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    business = models.ForeignKey(BusinessArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    rate = models.DecimalField(_("完了率"), max_digits=5, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("公表された完了率")
+        verbose_name_plural = _("公表された完了率")
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "municipality", "business"], name="published_rate_unique"),
+            models.UniqueConstraint(
+                fields=["snapshot", "municipality"],
+                condition=models.Q(business__isnull=True),
+                name="published_overall_rate_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}/{self.business_id or 'overall'}: {self.rate}"
+
+
+class DesignatedSystem(models.Model):
+    """特定移行支援システム, as published: organization × business (business empty = 共通機能).
+
+    Kept as its own table so the published total (8,956 systems, 2025-12) is reproduced exactly.
+    `planned_fiscal_year` stays empty until the organization enters one.
+    """
+
+    snapshot = models.ForeignKey(PublishedSnapshot, on_delete=models.CASCADE, related_name="designated_systems")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="designated_systems")
+    business = models.ForeignKey(BusinessArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    category = models.CharField(_("団体区分（公表資料）"), max_length=20, blank=True)
+    planned_fiscal_year = models.PositiveSmallIntegerField(_("移行予定年度"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("特定移行支援システム")
+        verbose_name_plural = _("特定移行支援システム")
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "organization", "business"], name="designated_system_unique"),
+            models.UniqueConstraint(
+                fields=["snapshot", "organization"],
+                condition=models.Q(business__isnull=True),
+                name="designated_common_functions_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.business_id or '共通機能'}"
+
+
+class StepDefinition(models.Model):
+    """One work step of the national migration procedure; the list is versioned data, not code."""
+
+    version = models.CharField(_("手順書の版"), max_length=20, db_index=True)
+    number = models.PositiveSmallIntegerField(_("番号"))
+    phase = models.CharField(_("工程"), max_length=60, blank=True)
+    name = models.CharField(_("作業名"), max_length=200)
+
+    class Meta:
+        verbose_name = _("作業手順")
+        verbose_name_plural = _("作業手順")
+        constraints = [models.UniqueConstraint(fields=["version", "number"], name="step_definition_unique")]
+        ordering = ["version", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class StepState(models.TextChoices):
+    DONE = "done", _("完了")
+    IN_PROGRESS = "in_progress", _("作業中")
+    NOT_STARTED = "not_started", _("未着手")
+    NOT_APPLICABLE = "not_applicable", _("対象外")
+
+
+class StepProgress(models.Model):
+    """The monthly report of one step: municipality × business × step (≈ 1.4 million rows nationally)."""
+
+    municipality = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    business = models.ForeignKey(BusinessArea, on_delete=models.PROTECT, related_name="+")
+    step = models.ForeignKey(StepDefinition, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("状況"), max_length=16, choices=StepState.choices)
+    reported_month = models.DateField(_("報告月"), null=True, blank=True)
+    is_demo = models.BooleanField(_("デモデータ"), default=False)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("作業手順の進捗")
+        verbose_name_plural = _("作業手順の進捗")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "business", "step"], name="step_progress_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}/{self.business_id}/{self.step_id}: {self.state}"
