@@ -86,7 +86,7 @@ def client_as(users: dict[str, Any]) -> Any:
 
     def make(username: str) -> Client:
         client = Client()
-        client.force_login(users[username], backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(users[username], backend="portal.backends.PortalModelBackend")
         return client
 
     return make

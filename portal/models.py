@@ -113,11 +113,6 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("管理者")
 
 
-class PortalUserManager(UserManager["User"]):
-    def get_queryset(self) -> models.QuerySet[User]:
-        return super().get_queryset().select_related("organization")
-
-
 class User(AbstractUser):
     """A person of one organization, with a role there."""
 
@@ -138,7 +133,7 @@ class User(AbstractUser):
         help_text=_("国の職員のみ。すべての団体の利用者を招待・無効化できます。"),
     )
 
-    objects = PortalUserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("利用者")

@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '利用者',
             },
             managers=[
-                ('objects', portal.models.PortalUserManager()),
+                ('objects', django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(

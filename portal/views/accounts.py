@@ -14,7 +14,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +24,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import policy, services
-from portal.models import Role, User
+from portal.models import Organization, Role, User
 
 
 class LoginView(auth_views.LoginView):
@@ -89,21 +90,29 @@ def _member(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+def _target_organization(request: HttpRequest, actor: User) -> Organization:
+    """The organization whose people are managed: one's own, or any for a portal administrator (?organization=)."""
+    slug = request.GET.get("organization")
+    organization = get_object_or_404(Organization, slug=slug) if slug else actor.organization
+    if organization is None:
+        raise Http404
+    policy.require(actor, "portal.manage_members", organization)
+    return organization
+
+
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
-    policy.require(actor, "portal.manage_members", actor.organization)
-    members = policy.visible(actor, User.objects.filter(organization=actor.organization))
-    return render(request, "portal/accounts/member_list.html", {"members": members.order_by("-is_active", "username")})
+    organization = _target_organization(request, actor)
+    members = policy.visible(actor, User.objects.filter(organization=organization))
+    context = {"members": members.order_by("-is_active", "username"), "organization": organization}
+    return render(request, "portal/accounts/member_list.html", context)
 
 
 @login_required
 def member_invite(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
-    organization = actor.organization
-    if organization is None:
-        raise Http404
-    policy.require(actor, "portal.manage_members", organization)
+    organization = _target_organization(request, actor)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,8 +123,8 @@ def member_invite(request: HttpRequest) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, error)
         else:
             messages.success(request, _("招待メールを送信しました。"))
-            return redirect("member-list")
-    return render(request, "portal/accounts/member_invite.html", {"form": form})
+            return redirect(f"{reverse('member-list')}?organization={organization.slug}")
+    return render(request, "portal/accounts/member_invite.html", {"form": form, "organization": organization})
 
 
 @login_required
@@ -129,4 +138,4 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("%(name)s さんを無効化しました。") % {"name": member})
-    return redirect("member-list")
+    return redirect(f"{reverse('member-list')}?organization={member.organization.slug if member.organization else ''}")

@@ -134,3 +134,24 @@ def test_admin_is_for_national_officials(client_as):
     assert client_as("obuse-manager").get("/admin/").status_code == 302
     audit = client_as("soumu-official").get("/admin/portal/auditentry/")
     assert audit.status_code == 200
+
+
+def test_portal_administrator_invites_into_any_organization(client_as, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as("soumu-official").post(
+            "/accounts/members/invite/?organization=313289",
+            {"full_name": "智頭 新任", "email": "new@town.chizu.lg.jp", "role": "manager"},
+        )
+    assert response.status_code == 302
+    invitee = User.objects.get(email="new@town.chizu.lg.jp")
+    assert (invitee.organization.code, invitee.role) == ("313289", "manager")
+    assert len(mail.outbox) == 1
+
+
+def test_a_manager_may_not_invite_into_another_organization(client_as):
+    response = client_as("obuse-manager").post(
+        "/accounts/members/invite/?organization=202177",
+        {"full_name": "越境", "email": "cross@example.lg.jp", "role": "staff"},
+    )
+    assert response.status_code == 403
+    assert not User.objects.filter(email="cross@example.lg.jp").exists()
