@@ -26,10 +26,10 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy .
 
-# Tests that stop or restart services run last, one at a time, apart from the rest.
+# Tests that stop or restart services run first, one at a time, apart from the rest; then the rest in parallel.
 pytest: install
+	$(VENV)/bin/pytest -m services -p no:xdist || [ $$? -eq 5 ]  # 5: no such tests
 	$(VENV)/bin/pytest -m "not services" -n $(PYTEST_WORKERS) --dist loadfile
-	$(VENV)/bin/pytest -m services -p no:xdist || [ $$? -eq 5 ]  # 5: no such tests yet
 
 test: lint typecheck pytest
 

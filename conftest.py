@@ -37,12 +37,27 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         _seed()
 
 
-@pytest.fixture
-def reseed(django_db_blocker: Any) -> Any:
-    """For transactional tests, which empty the tables when they finish: put the base data back."""
-    yield
-    with django_db_blocker.unblock():
-        _seed()
+_flushed = False
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Transactional tests (and the live server) empty every table when they finish: note it."""
+    global _flushed
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in fixtures or "live_server" in fixtures:
+        _flushed = True
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """…and the next test starts from the base data again."""
+    global _flushed
+    if _flushed:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _seed()
+        _flushed = False
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,7 @@ def _redis_up(url: str) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_process_on_redis_sends_an_invitation(reseed, tmp_path):
+def test_a_worker_process_on_redis_sends_an_invitation(tmp_path):
     url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     require_service("Redis", _redis_up(url))
     require_service("PostgreSQL", connection.vendor == "postgresql", "the worker process reads the test database")
