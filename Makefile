@@ -17,6 +17,7 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
+	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) manage.py runserver $(HOST)
 
 lint: install

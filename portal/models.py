@@ -203,3 +203,21 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValidationError("監査記録は削除できません。")
+
+
+class PendingTask(models.Model):
+    """A task that could not be queued because the broker was down; it is sent again when the broker answers."""
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("送信待ちの処理")
+        verbose_name_plural = _("送信待ちの処理")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}{self.args}"

@@ -19,6 +19,7 @@ from rest_framework.authtoken.models import Token
 from . import policy
 from .audit import audit_record
 from .models import Organization, Role, User
+from .queue import enqueue_on_commit
 from .tasks import send_invitation
 
 
@@ -49,7 +50,7 @@ def user_invite(*, actor: User, organization: Organization, email: str, full_nam
             action="invite",
             after={"email": email, "organization": organization.slug, "role": role},
         )
-        transaction.on_commit(lambda: send_invitation.delay(user.pk, actor.pk))
+        enqueue_on_commit(send_invitation, user.pk, actor.pk)
     return user
 
 

@@ -16,3 +16,11 @@ def send_invitation(user_id: int, inviter_id: int) -> bool:
         return False  # deactivated, or already set up: nothing to send
     invitation_send(user=user, inviter=inviter)
     return True
+
+
+@shared_task
+def send_pending_tasks() -> int:
+    """Send again the tasks kept while the broker was down (every minute, from beat)."""
+    from .queue import send_pending_tasks as send
+
+    return send()

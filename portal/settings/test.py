@@ -21,7 +21,7 @@ _redis_db = 1 + int(_worker.removeprefix("gw") or 0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.FailsafeRedisCache",
             "LOCATION": REDIS_URL.rsplit("/", 1)[0] + f"/{_redis_db}",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
