@@ -24,10 +24,6 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 pytestmark = pytest.mark.browser
 
-# Playwright's sync API keeps an event loop running in the test thread; the test's own database calls are
-# still synchronous and safe (the documented setting for driving Django with Playwright).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def _install_missing() -> str:
     """Install chromium, Japanese fonts and axe-core when missing; returns what could not be had."""
@@ -57,6 +53,9 @@ def browser() -> Iterator[Any]:
     require_service("chromium and axe-core", not missing, f"missing: {missing}")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop running in this thread until the session ends; database calls
+    # of the tests are still synchronous and safe (the documented setting for driving Django with Playwright).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -24,14 +24,20 @@ REDIS_CACHE = {"default": {"BACKEND": "portal.cache.FailsafeRedisCache", "LOCATI
 def redis_backed(settings):
     require_service("Redis", redis_up())
     previous = app.conf.broker_url
-    app.close()
+    _drop_connections()
     app.conf.update(broker_url=BROKER, task_always_eager=False)
     with override_settings(CACHES=REDIS_CACHE):
         yield
     start_redis()
-    app.close()
+    _drop_connections()
     app.conf.update(broker_url=previous, task_always_eager=True)
     redis.Redis.from_url(BROKER).flushdb()
+
+
+def _drop_connections() -> None:
+    """Forget broker connections made for another broker URL (the app keeps a pool and a producer pool)."""
+    app.close()
+    app.amqp._producer_pool = None
 
 
 def test_pages_and_api_serve_while_redis_is_down(client, redis_backed):
