@@ -1,10 +1,10 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from .auth import TokenView
 from .organizations import OrganizationViewSet
 
-router = DefaultRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("organizations", OrganizationViewSet, basename="organization")
 
 urlpatterns = [
