@@ -160,3 +160,13 @@ def admin_edit_category(user: Any, obj: Any) -> bool:
 @rule("procurement.delete_procurementcategory")
 def admin_never(user: Any, obj: Any) -> Decision:
     return deny(_("共同調達は共同調達の画面から操作してください（監査記録を残すため）。"))
+
+
+@rule("procurement.view_answers")
+def view_answers(user: Any, procurement: Any) -> bool:
+    """Every invited municipality's answer and comment: the lead prefecture and officials.
+    The public sees who joined (committed), not who declined."""
+    if is_national(user):
+        return True
+    org = org_of(user)
+    return org is not None and procurement is not None and procurement.lead_prefecture_id == org.pk

@@ -22,7 +22,7 @@ from .models import (
     ParticipationStatus,
     ProcurementCategory,
 )
-from .sharing import Party, Share, compute_shares
+from .sharing import Party, Share, compute_shares, parse_weights
 
 COMMITTED = Q(participations__status=ParticipationStatus.COMMITTED)
 
@@ -212,3 +212,36 @@ def municipalities_of(prefecture: Organization) -> QuerySet[Organization]:
 def search_municipalities(prefecture: Organization, q: str) -> QuerySet[Organization]:
     queryset = municipalities_of(prefecture)
     return queryset.filter(search_key__contains=search_key(q)) if q.strip() else queryset
+
+
+def preview_shares(
+    *,
+    prefecture: Organization,
+    amount: int | None,
+    weights: dict[str, str],
+    codes: list[str],
+    procurement: JointProcurement | None = None,
+) -> list[ShareRow]:
+    """Shares for a rule being edited: over the chosen municipalities that have not declined or withdrawn,
+    with the usage units and standalone estimates they gave."""
+    if amount is None or not codes:
+        return []
+    existing = {p.municipality_id: p for p in procurement.participations.all()} if procurement else {}
+    municipalities = [
+        m
+        for m in municipalities_of(prefecture).filter(code__in=codes)
+        if m.pk not in existing or existing[m.pk].status in PREVIEW_STATUSES
+    ]
+    parties = []
+    for m in municipalities:
+        answer = existing.get(m.pk)
+        parties.append(
+            Party(
+                code=m.code or "",
+                population=m.population or 0,
+                usage_units=(answer.usage_units or 0) if answer else 0,
+                standalone_estimate=answer.standalone_estimate if answer else None,
+            )
+        )
+    shares = compute_shares(total=amount, parties=parties, weights=parse_weights(weights))
+    return [ShareRow(municipality=m, share=s) for m, s in zip(municipalities, shares, strict=True)]
