@@ -10,6 +10,7 @@ from django.urls import include, path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -136,7 +137,12 @@ class TransitionSerializer(serializers.Serializer[Any]):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+# Token first, so an anonymous call that needs a login is answered 401 with WWW-Authenticate (API.md), not 403.
+AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+
+
 class JointProcurementViewSet(PolicyScopedMixin, viewsets.ModelViewSet[JointProcurement]):
+    authentication_classes = AUTHENTICATION
     serializer_class = JointProcurementSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     policy_actions = {
