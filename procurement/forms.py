@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog.models import SharedSystem
 from portal.japanese import parse_date
 from portal.models import Organization
 
@@ -28,22 +29,37 @@ class JapaneseDateField(forms.DateField):
 
 def _yen(label: Any, help_text: Any = "") -> forms.IntegerField:
     return forms.IntegerField(
-        label=label, required=False, min_value=0, max_value=10**13, help_text=help_text or _("円（整数）"),
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=10**13,
+        help_text=help_text or _("円（整数）"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
 
 def _weight(label: Any) -> forms.DecimalField:
     return forms.DecimalField(
-        label=label, required=False, min_value=Decimal(0), max_value=Decimal(100), decimal_places=2,
+        label=label,
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "class": "share-weight"}),
     )
 
 
 class ProcurementForm(forms.Form):
     title = forms.CharField(label=_("件名"), max_length=200, help_text=_("例：長野県市町村 電子申請システム共同調達"))
-    category = forms.ModelChoiceField(label=_("調達分野"), queryset=ProcurementCategory.objects.all(), to_field_name="slug")
-    system = forms.ModelChoiceField(label=_("カタログのシステム"), queryset=None, required=False, to_field_name="slug")
+    category = forms.ModelChoiceField(
+        label=_("調達分野"), queryset=ProcurementCategory.objects.all(), to_field_name="slug"
+    )
+    system: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("カタログのシステム"),
+        queryset=SharedSystem.objects.order_by("name"),
+        required=False,
+        to_field_name="slug",
+    )
     method = forms.ChoiceField(label=_("調達方法"), choices=Method.choices)
     status = forms.ChoiceField(
         label=_("登録時の状況"),
@@ -56,7 +72,9 @@ class ProcurementForm(forms.Form):
     contract_date = JapaneseDateField(label=_("契約日"), required=False)
     operation_start = JapaneseDateField(label=_("運用開始日"), required=False)
     end_date = JapaneseDateField(label=_("契約終了日"), required=False)
-    estimated_amount = _yen(_("予定価格（見込額）"), _("円（整数）。契約金額が決まるまでは、この額で負担額を試算します。"))
+    estimated_amount = _yen(
+        _("予定価格（見込額）"), _("円（整数）。契約金額が決まるまでは、この額で負担額を試算します。")
+    )
     contract_amount = _yen(_("契約金額"), _("円（整数）。入力すると負担額はこの額で計算します。"))
     awarded_vendor_name = forms.CharField(label=_("受注事業者"), max_length=200, required=False)
     initial_cost = _yen(_("初期費用"))
@@ -77,21 +95,22 @@ class ProcurementForm(forms.Form):
         "basics": ["title", "category", "system", "method", "status", "description", "contact_department"],
         "dates": ["recruiting_deadline", "tender_date", "contract_date", "operation_start", "end_date"],
         "money": [
-            "estimated_amount", "contract_amount", "awarded_vendor_name", "initial_cost", "annual_running_cost",
-            "funding", "funding_note", "spec_shareable",
+            "estimated_amount",
+            "contract_amount",
+            "awarded_vendor_name",
+            "initial_cost",
+            "annual_running_cost",
+            "funding",
+            "funding_note",
+            "spec_shareable",
         ],
         "sharing": ["share_equal", "share_population", "share_usage"],
     }
 
     def __init__(self, *args: Any, prefecture: Organization, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from catalog.models import SharedSystem
-
         from .selectors import municipalities_of
 
-        system_field = self.fields["system"]
-        assert isinstance(system_field, forms.ModelChoiceField)
-        system_field.queryset = SharedSystem.objects.order_by("name")
         self.municipalities = list(municipalities_of(prefecture))
         participants = self.fields["participants"]
         assert isinstance(participants, forms.MultipleChoiceField)
@@ -103,10 +122,16 @@ class ProcurementForm(forms.Form):
         return [self[f] for f in self.SECTIONS[name] if f in self.fields]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         weights = [data.get(f) or Decimal(0) for f in ("share_equal", "share_population", "share_usage")]
-        if not any(self.errors.get(f) for f in ("share_equal", "share_population", "share_usage")) and sum(weights) != 100:
-            self.add_error("share_equal", _("均等割・人口割・利用量割の合計を100％にしてください（いまは%(sum)s％）。") % {"sum": sum(weights)})
+        if (
+            not any(self.errors.get(f) for f in ("share_equal", "share_population", "share_usage"))
+            and sum(weights) != 100
+        ):
+            self.add_error(
+                "share_equal",
+                _("均等割・人口割・利用量割の合計を100％にしてください（いまは%(sum)s％）。") % {"sum": sum(weights)},
+            )
         return data
 
     def cost_sharing(self) -> dict[str, str]:
@@ -121,9 +146,19 @@ class ProcurementForm(forms.Form):
 
 class AnswerForm(forms.Form):
     status = forms.ChoiceField(label=_("回答"), choices=[(s.value, s.label) for s in ANSWER_STATUSES])
-    comment = forms.CharField(label=_("コメント（任意）"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    usage_units = forms.IntegerField(label=_("利用量（任意）"), required=False, min_value=0, max_value=10**9, help_text=_("利用量割に使う数（利用者数・端末台数など）"))
-    standalone_estimate = _yen(_("単独で調達した場合の見込額（任意）"), _("円（整数）。共同調達による削減額を示すのに使います。"))
+    comment = forms.CharField(
+        label=_("コメント（任意）"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    usage_units = forms.IntegerField(
+        label=_("利用量（任意）"),
+        required=False,
+        min_value=0,
+        max_value=10**9,
+        help_text=_("利用量割に使う数（利用者数・端末台数など）"),
+    )
+    standalone_estimate = _yen(
+        _("単独で調達した場合の見込額（任意）"), _("円（整数）。共同調達による削減額を示すのに使います。")
+    )
 
 
 class TransitionForm(forms.Form):
@@ -134,11 +169,19 @@ class TransitionForm(forms.Form):
 class DocumentForm(forms.Form):
     title = forms.CharField(label=_("資料名"), max_length=200)
     file = forms.FileField(label=_("ファイル"), help_text=_("PDF・Word・Excel・CSV・ZIP、20MBまで"))
-    visibility = forms.ChoiceField(label=_("公開範囲"), choices=DocumentVisibility.choices, initial=DocumentVisibility.PARTICIPANTS)
+    visibility = forms.ChoiceField(
+        label=_("公開範囲"), choices=DocumentVisibility.choices, initial=DocumentVisibility.PARTICIPANTS
+    )
 
 
 class DashboardFilterForm(forms.Form):
-    category = forms.ModelChoiceField(label=_("調達分野"), queryset=ProcurementCategory.objects.all(), to_field_name="slug", required=False, empty_label=_("すべて"))
+    category = forms.ModelChoiceField(
+        label=_("調達分野"),
+        queryset=ProcurementCategory.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("すべて"),
+    )
     prefecture = forms.ChoiceField(label=_("都道府県"), required=False)
     population_min = forms.IntegerField(label=_("参加団体の合計人口（以上）"), min_value=0, required=False)
     population_max = forms.IntegerField(label=_("参加団体の合計人口（以下）"), min_value=0, required=False)

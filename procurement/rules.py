@@ -61,8 +61,7 @@ def view(user: Any, procurement: Any) -> bool:
     return procurement is None or can_view(user, procurement)
 
 
-@rule("procurement.create")
-def create(user: Any, obj: Any) -> Decision:
+def _prefecture_staff(user: Any) -> Decision:
     if org_of(user) is None:
         return deny(_("ログインが必要です。"))
     if not is_kind(user, OrganizationKind.PREFECTURE):
@@ -70,9 +69,14 @@ def create(user: Any, obj: Any) -> Decision:
     return ALLOW
 
 
+@rule("procurement.create")
+def create(user: Any, obj: Any) -> Decision:
+    return _prefecture_staff(user)
+
+
 @rule("procurement.change")
 def change(user: Any, procurement: Any) -> Decision:
-    decision = create(user, None)
+    decision = _prefecture_staff(user)
     if not decision or procurement is None:
         return decision
     if procurement.lead_prefecture_id != org_of(user).pk:

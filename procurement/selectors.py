@@ -49,7 +49,9 @@ def procurement_search(
     if q.strip():
         queryset = queryset.filter(title__icontains=q.strip())
     if prefecture:
-        queryset = queryset.filter(lead_prefecture__in=Organization.objects.filter(prefecture_filter(prefecture), kind="prefecture"))
+        queryset = queryset.filter(
+            lead_prefecture__in=Organization.objects.filter(prefecture_filter(prefecture), kind="prefecture")
+        )
     if category:
         queryset = queryset.filter(category__slug=category)
     if status:
@@ -167,9 +169,7 @@ def dashboard_matrix() -> tuple[list[ProcurementCategory], list[MatrixRow], list
             key = (prefecture.pk, category.pk)
             cells.append((counts.get(key, 0), len(cell_members[key])))
             row_members |= cell_members[key]
-        rows.append(
-            MatrixRow(prefecture, cells, sum(c[0] for c in cells), len(row_members))
-        )
+        rows.append(MatrixRow(prefecture, cells, sum(c[0] for c in cells), len(row_members)))
     totals = []
     for category in categories:
         column_members = set().union(*(cell_members[(p.pk, category.pk)] for p in prefectures))
@@ -191,17 +191,19 @@ def dashboard_cases(
     Listed by prefecture code and registration (never by "best")."""
     queryset = with_participant_counts(
         procurement_search(
-            queryset=JointProcurement.objects.filter(status__in=PUBLIC_STATUSES), category=category, prefecture=prefecture
+            queryset=JointProcurement.objects.filter(status__in=PUBLIC_STATUSES),
+            category=category,
+            prefecture=prefecture,
         )
     )
     if population_min is not None:
-        queryset = queryset.filter(committed_population__gte=population_min)
+        queryset = queryset.filter(Q(committed_population__gte=population_min))
     if population_max is not None:
-        queryset = queryset.filter(committed_population__lte=population_max)
+        queryset = queryset.filter(Q(committed_population__lte=population_max))
     if participants_min is not None:
-        queryset = queryset.filter(committed_count__gte=participants_min)
+        queryset = queryset.filter(Q(committed_count__gte=participants_min))
     if participants_max is not None:
-        queryset = queryset.filter(committed_count__lte=participants_max)
+        queryset = queryset.filter(Q(committed_count__lte=participants_max))
     return queryset.order_by("lead_prefecture__code", "pk")
 
 

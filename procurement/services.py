@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -134,7 +133,9 @@ def _invite(*, actor: Any, procurement: JointProcurement, municipalities: list[O
             {"participants": [_("回答済みの団体は招待を取り消せません: %(names)s") % {"names": names}]}
         )
     for participation in dropped:
-        audit_record(actor=actor, target=procurement, action="uninvite", before={"municipality": participation.municipality.code})
+        audit_record(
+            actor=actor, target=procurement, action="uninvite", before={"municipality": participation.municipality.code}
+        )
         participation.delete()
     for municipality in municipalities:
         if municipality.pk in current:
@@ -231,7 +232,9 @@ def procurement_update(
 
 
 @transaction.atomic
-def procurement_transition(*, actor: Any, procurement: JointProcurement, action: str, comment: str = "") -> JointProcurement:
+def procurement_transition(
+    *, actor: Any, procurement: JointProcurement, action: str, comment: str = ""
+) -> JointProcurement:
     """Move a procurement along workflow.TRANSITIONS. 409 (ProcurementConflict) for a move its status does
     not allow; ValidationError naming the fields a move needs and lacks. The caller has asked the policy."""
     locked = JointProcurement.objects.select_for_update().get(pk=procurement.pk)
@@ -242,7 +245,10 @@ def procurement_transition(*, actor: Any, procurement: JointProcurement, action:
             % {"status": locked.get_status_display(), "action": action}
         )
     missing = {
-        name: [_("%(field)sを入力してから進めてください。") % {"field": JointProcurement._meta.get_field(name).verbose_name}]
+        name: [
+            _("%(field)sを入力してから進めてください。")
+            % {"field": getattr(JointProcurement._meta.get_field(name), "verbose_name", name)}
+        ]
         for name in transition.requires
         if getattr(locked, name) in (None, "")
     }
@@ -281,13 +287,20 @@ def participation_answer(
     if status not in ANSWER_STATUSES:
         raise ValidationError({"status": [_("回答は interested / committed / declined / withdrawn のいずれかです。")]})
     for name, value in (("usage_units", usage_units), ("standalone_estimate", standalone_estimate)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > MAX_AMOUNT):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > MAX_AMOUNT
+        ):
             raise ValidationError({name: [_("0以上の整数で入力してください。")]})
     locked = JointProcurement.objects.select_for_update().get(pk=procurement.pk)
-    open_statuses = (*workflow.ANSWERABLE_STATUSES, Status.TENDERING) if status == ParticipationStatus.WITHDRAWN else workflow.ANSWERABLE_STATUSES
+    open_statuses = (
+        (*workflow.ANSWERABLE_STATUSES, Status.TENDERING)
+        if status == ParticipationStatus.WITHDRAWN
+        else workflow.ANSWERABLE_STATUSES
+    )
     if locked.status not in open_statuses:
         raise ProcurementConflict(
-            _("この共同調達は「%(status)s」のため、回答を受け付けていません。") % {"status": locked.get_status_display()}
+            _("この共同調達は「%(status)s」のため、回答を受け付けていません。")
+            % {"status": locked.get_status_display()}
         )
     participation = Participation.objects.select_for_update().get(procurement=locked, municipality=actor.organization)
     fields = ["status", "comment", "usage_units", "standalone_estimate", "answered_at", "answered_by"]

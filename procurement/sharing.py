@@ -53,7 +53,7 @@ def parse_weights(raw: Mapping[str, object]) -> dict[str, Fraction]:
             weights[key] = Fraction(0)
             continue
         if isinstance(value, float | bool):
-            raise ValueError("割合は文字列（例: \"0.3\"）で指定してください。")
+            raise ValueError('割合は文字列（例: "0.3"）で指定してください。')
         try:
             weight = Fraction(str(value).strip())
         except (ValueError, ZeroDivisionError) as exc:

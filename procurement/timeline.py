@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_history
@@ -50,7 +51,9 @@ def timeline_for(procurement: JointProcurement, participations: list[Participati
         elif entry.action == "document":
             detail = str(after.get("title", ""))
         elif entry.action == "update":
-            fields = [str(JointProcurement._meta.get_field(f).verbose_name) for f in after if _is_field(f)]
+            fields = [
+                str(getattr(JointProcurement._meta.get_field(f), "verbose_name", f)) for f in after if _is_field(f)
+            ]
             detail = "、".join(fields)
         events.append(
             Event(
@@ -67,6 +70,6 @@ def timeline_for(procurement: JointProcurement, participations: list[Participati
 def _is_field(name: str) -> bool:
     try:
         JointProcurement._meta.get_field(name)
-    except Exception:
+    except FieldDoesNotExist:
         return False
     return True

@@ -16,13 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import policy
-from portal.audit import audit_history
 from portal.models import Organization
 from portal.selectors import prefectures
 
 from . import selectors, services, workflow
 from .forms import AnswerForm, DashboardFilterForm, DocumentForm, ProcurementForm, TransitionForm
-from .models import JointProcurement, Method, ProcurementCategory, ProcurementDocument, Status
+from .models import JointProcurement, Method, ProcurementCategory, Status
 from .timeline import timeline_for
 
 
@@ -32,6 +31,14 @@ def _require(request: HttpRequest, action: str, obj: Any = None) -> HttpResponse
         return redirect_to_login(request.get_full_path())
     policy.require(request.user, action, obj)
     return None
+
+
+def _prefecture_of(request: HttpRequest) -> Organization:
+    """The prefecture of a user the policy allowed to create procurements."""
+    organization = getattr(request.user, "organization", None)
+    if organization is None:
+        raise PermissionDenied(_("ログインが必要です。"))
+    return organization
 
 
 def register_list(request: HttpRequest) -> HttpResponse:
@@ -74,7 +81,7 @@ def procurement_new(request: HttpRequest) -> HttpResponse:
     refused = _require(request, "procurement.create")
     if refused:
         return refused
-    prefecture = request.user.organization  # type: ignore[union-attr]
+    prefecture = _prefecture_of(request)
     initial = {"share_equal": 100, "share_population": 0, "share_usage": 0, "status": Status.PLANNING}
     form = ProcurementForm(request.POST or None, prefecture=prefecture, initial=initial)
     preview = None
@@ -143,7 +150,9 @@ def procurement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_form(request, form, preview, procurement)
 
 
-def _render_form(request: HttpRequest, form: ProcurementForm, preview: Any, procurement: JointProcurement | None) -> HttpResponse:
+def _render_form(
+    request: HttpRequest, form: ProcurementForm, preview: Any, procurement: JointProcurement | None
+) -> HttpResponse:
     context = {
         "form": form,
         "preview": preview,
@@ -185,8 +194,11 @@ def procurement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "own": own,
         "answer_form": AnswerForm(
-            initial={"status": own.status if own and own.status != "invited" else "committed"} | (
-                {"comment": own.comment, "usage_units": own.usage_units, "standalone_estimate": own.standalone_estimate} if own else {}
+            initial={"status": own.status if own and own.status != "invited" else "committed"}
+            | (
+                {"comment": own.comment, "usage_units": own.usage_units, "standalone_estimate": own.standalone_estimate}
+                if own
+                else {}
             )
         ),
         "answerable": procurement.status in workflow.ANSWERABLE_STATUSES,
@@ -221,7 +233,7 @@ def procurement_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{' '.join(errors)}")
+            messages.error(request, f"{label}：{' '.join(str(e) for e in errors)}")
         return redirect(back)
     try:
         services.participation_answer(actor=request.user, procurement=procurement, **form.cleaned_data)
@@ -254,7 +266,10 @@ def procurement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.procurement_transition(
-                actor=request.user, procurement=procurement, action=form.cleaned_data["action"], comment=form.cleaned_data["comment"]
+                actor=request.user,
+                procurement=procurement,
+                action=form.cleaned_data["action"],
+                comment=form.cleaned_data["comment"],
             )
         except DjangoValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -274,9 +289,15 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.document_add(actor=request.user, procurement=procurement, **{
-                "title": form.cleaned_data["title"], "upload": form.cleaned_data["file"], "visibility": form.cleaned_data["visibility"],
-            })
+            services.document_add(
+                actor=request.user,
+                procurement=procurement,
+                **{
+                    "title": form.cleaned_data["title"],
+                    "upload": form.cleaned_data["file"],
+                    "visibility": form.cleaned_data["visibility"],
+                },
+            )
         except DjangoValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -284,7 +305,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{' '.join(errors)}")
+            messages.error(request, f"{label}：{' '.join(str(e) for e in errors)}")
     return redirect("procurement:detail", pk=procurement.pk)
 
 
@@ -298,7 +319,9 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("ファイルが見つかりません。")) from exc
-    response = FileResponse(handle, as_attachment=True, filename=document.original_name, content_type=document.content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -308,14 +331,21 @@ def share_preview(request: HttpRequest) -> JsonResponse:
     """The live preview of the shares while a prefecture edits the rule (called by static/procurement/sharing.js)."""
     if not policy.check(request.user, "procurement.create"):
         raise PermissionDenied(_("負担額の試算は都道府県の職員が使えます。"))
-    prefecture = request.user.organization  # type: ignore[union-attr]
+    prefecture = _prefecture_of(request)
     procurement = None
     if request.GET.get("procurement"):
         procurement = selectors.procurement_detail(user=request.user, pk=request.GET["procurement"])
         policy.require(request.user, "procurement.change", procurement)
     form = ProcurementForm(request.GET, prefecture=prefecture, editing=True)
     for name in list(form.fields):
-        if name not in ("estimated_amount", "contract_amount", "share_equal", "share_population", "share_usage", "participants"):
+        if name not in (
+            "estimated_amount",
+            "contract_amount",
+            "share_equal",
+            "share_population",
+            "share_usage",
+            "participants",
+        ):
             del form.fields[name]
     if not form.is_valid():
         return JsonResponse({"errors": {k: [str(e) for e in v] for k, v in form.errors.items()}}, status=400)

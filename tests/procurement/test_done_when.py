@@ -55,7 +55,10 @@ def test_prefecture_registers_municipalities_answer_shares_add_up_dashboard_and_
     }
 
     # Each municipality answers the intent survey (意向調査).
-    assert answer(users["saku-staff"], pk, "committed", comment="参加します", standalone_estimate=9_000_000).status_code == 200
+    assert (
+        answer(users["saku-staff"], pk, "committed", comment="参加します", standalone_estimate=9_000_000).status_code
+        == 200
+    )
     assert answer(users["obuse-staff"], pk, "interested", comment="庁内で検討中").status_code == 200
     assert answer(users["obuse-manager"], pk, "committed", standalone_estimate=3_000_000).status_code == 200
     assert answer(staff_of("203211"), pk, "committed").status_code == 200
@@ -76,7 +79,9 @@ def test_prefecture_registers_municipalities_answer_shares_add_up_dashboard_and_
         format="json",
     )
     assert response.status_code == 200, response.json()
-    assert pref.post(url + "transitions/", {"action": "record_contract"}, format="json").json()["status"] == "contracted"
+    assert (
+        pref.post(url + "transitions/", {"action": "record_contract"}, format="json").json()["status"] == "contracted"
+    )
 
     # The shares add up to the contract amount to the yen: 30 % equally, 70 % by population.
     shares = api.get(url + "shares/").json()

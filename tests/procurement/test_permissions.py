@@ -25,8 +25,12 @@ def cases(register: Any, api_as: Any) -> dict[str, dict[str, Any]]:
     nagano_planning = register(title="長野県 企画中", status="planning", participants=["205419"])
     tottori = api_as("tottori-pref-staff")
     payload = {"category": "e_bidding", "method": "general_competitive", "participants": ["313289"]}
-    tottori_public = tottori.post(LIST, payload | {"title": "鳥取県 公開中", "status": "recruiting"}, format="json").json()
-    tottori_planning = tottori.post(LIST, payload | {"title": "鳥取県 企画中", "status": "planning"}, format="json").json()
+    tottori_public = tottori.post(
+        LIST, payload | {"title": "鳥取県 公開中", "status": "recruiting"}, format="json"
+    ).json()
+    tottori_planning = tottori.post(
+        LIST, payload | {"title": "鳥取県 企画中", "status": "planning"}, format="json"
+    ).json()
     return {
         "nagano_public": nagano_public,
         "nagano_planning": nagano_planning,
@@ -49,7 +53,9 @@ def cases(register: Any, api_as: Any) -> dict[str, dict[str, Any]]:
         ("vendor-demo", {"nagano_public", "tottori_public"}),
     ],
 )
-def test_who_sees_which_procurements(cases: Any, who: str | None, sees: set[str], api: APIClient, api_as: Any, users: Any) -> None:
+def test_who_sees_which_procurements(
+    cases: Any, who: str | None, sees: set[str], api: APIClient, api_as: Any, users: Any
+) -> None:
     client = api_as(who) if who else api
     assert ids(client.get(LIST)) == {cases[name]["id"] for name in sees}
     for name, case in cases.items():
@@ -85,10 +91,15 @@ def test_another_prefectures_procurement_is_read_only(cases: Any, api_as: Any, c
     public, planning = cases["nagano_public"], cases["nagano_planning"]
     before = JointProcurement.objects.get(pk=public["id"])
     # Public and visible: may read, may not edit (403 with the reason).
-    response = tottori.patch(f"{LIST}{public['id']}/", {"version": public["version"], "title": "書き換え"}, format="json")
+    response = tottori.patch(
+        f"{LIST}{public['id']}/", {"version": public["version"], "title": "書き換え"}, format="json"
+    )
     assert response.status_code == 403
     assert "ほかの都道府県" in response.json()["detail"]
-    assert tottori.post(f"{LIST}{public['id']}/transitions/", {"action": "start_tendering"}, format="json").status_code == 403
+    assert (
+        tottori.post(f"{LIST}{public['id']}/transitions/", {"action": "start_tendering"}, format="json").status_code
+        == 403
+    )
     page = client_as("tottori-pref-staff")
     assert page.get(f"/procurement/{public['id']}/").status_code == 200
     assert "編集する" not in page.get(f"/procurement/{public['id']}/").content.decode()
@@ -154,7 +165,12 @@ def test_participant_of_another_prefecture_is_400_and_nothing_is_saved(api_as: A
     ],
 )
 def test_bad_input_is_400_naming_the_field(api_as: Any, payload: dict[str, Any], field: str) -> None:
-    base = {"title": "長野県 共同調達", "category": "e_bidding", "method": "general_competitive", "participants": ["205419"]}
+    base = {
+        "title": "長野県 共同調達",
+        "category": "e_bidding",
+        "method": "general_competitive",
+        "participants": ["205419"],
+    }
     response = api_as("nagano-pref-staff").post(LIST, base | payload, format="json")
     assert response.status_code == 400
     assert field in response.json()["errors"]
@@ -166,7 +182,10 @@ def test_answering_invitations(cases: Any, api_as: Any, users: Any) -> None:
     public = cases["nagano_public"]["id"]
     url = f"{LIST}{public}/participation/"
     # Invited: answers.
-    assert api_as("saku-staff").post(url, {"status": "declined", "comment": "今年度は見送り"}, format="json").status_code == 200
+    assert (
+        api_as("saku-staff").post(url, {"status": "declined", "comment": "今年度は見送り"}, format="json").status_code
+        == 200
+    )
     # Not invited, same prefecture: may read, may not answer.
     karuizawa = JointProcurement.objects.get(pk=public).participations.filter(municipality__code="203211")
     assert not karuizawa.exists()
@@ -181,7 +200,12 @@ def test_answering_invitations(cases: Any, api_as: Any, users: Any) -> None:
     assert api_as("obuse-staff").post(url, {"status": "maybe"}, format="json").status_code == 400
     # Not invited to a planning procurement: 404.
     planning = cases["nagano_planning"]["id"]
-    assert api_as("saku-staff").post(f"{LIST}{planning}/participation/", {"status": "committed"}, format="json").status_code == 404
+    assert (
+        api_as("saku-staff")
+        .post(f"{LIST}{planning}/participation/", {"status": "committed"}, format="json")
+        .status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
@@ -200,7 +224,9 @@ def test_answers_close_when_recruiting_ends(cases: Any, api_as: Any) -> None:
 @pytest.mark.django_db
 def test_public_sees_who_joined_but_not_who_declined(cases: Any, api_as: Any, client: Client, client_as: Any) -> None:
     case = cases["nagano_public"]["id"]
-    api_as("saku-staff").post(f"{LIST}{case}/participation/", {"status": "declined", "comment": "予算の都合"}, format="json")
+    api_as("saku-staff").post(
+        f"{LIST}{case}/participation/", {"status": "declined", "comment": "予算の都合"}, format="json"
+    )
     api_as("obuse-staff").post(f"{LIST}{case}/participation/", {"status": "committed"}, format="json")
     public = client.get(f"/procurement/{case}/").content.decode()
     assert "小布施町" in public and "佐久市" not in public.split("<h2>参加団体</h2>", 1)[1].split("<h2>", 1)[0]

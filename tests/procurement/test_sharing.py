@@ -62,7 +62,11 @@ def test_ties_go_to_the_lower_municipality_code() -> None:
 
 
 def test_thirty_percent_equal_seventy_percent_population() -> None:
-    parties = [Party("202177", population=98_000), Party("205419", population=11_000), Party("204854", population=1_000)]
+    parties = [
+        Party("202177", population=98_000),
+        Party("205419", population=11_000),
+        Party("204854", population=1_000),
+    ]
     weights = parse_weights({"equal": "0.3", "population": "0.7"})
     shares = {s.code: s.share for s in compute_shares(total=10_000_000, parties=parties, weights=weights)}
     # 1,000,000 each equally; 7,000,000 by population 98 : 11 : 1.
@@ -85,7 +89,13 @@ def test_a_basis_nobody_has_is_split_equally() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [{"equal": "0.3", "population": "0.6"}, {"equal": "1.2", "population": "-0.2"}, {"equal": "abc"}, {"size": "1"}, {"equal": 0.5, "population": 0.5}],
+    [
+        {"equal": "0.3", "population": "0.6"},
+        {"equal": "1.2", "population": "-0.2"},
+        {"equal": "abc"},
+        {"size": "1"},
+        {"equal": 0.5, "population": 0.5},
+    ],
 )
 def test_bad_weights_are_refused_with_a_message(raw: dict) -> None:
     with pytest.raises(ValueError, match=r".+"):

@@ -100,7 +100,7 @@ def test_the_done_when_flow_through_the_pages(client_as: Any, staff_of: Any, api
     dashboard = Client().get("/procurement/dashboard/?prefecture=20&category=facility_booking")
     content = main_content(dashboard)
     assert FORM["title"] in content
-    nagano_row = content.split("<th scope=\"row\">長野県</th>", 1)[1].split("</tr>", 1)[0]
+    nagano_row = content.split('<th scope="row">長野県</th>', 1)[1].split("</tr>", 1)[0]
     assert "3団体" in nagano_row
     assert_valid_ocds(api.get("/api/v1/procurement/ocds/?prefecture=200000").json())
 
@@ -140,8 +140,12 @@ def test_dashboard_filters_find_cases_of_similar_scale(client: Client, register:
 
     api = APIClient()
     api.force_authenticate(users["obuse-staff"])
-    api.post(f"/api/v1/procurement/joint-procurements/{small['id']}/participation/", {"status": "committed"}, format="json")
-    content = main_content(client.get("/procurement/dashboard/?participants_min=1&participants_max=1&population_max=20000"))
+    api.post(
+        f"/api/v1/procurement/joint-procurements/{small['id']}/participation/", {"status": "committed"}, format="json"
+    )
+    content = main_content(
+        client.get("/procurement/dashboard/?participants_min=1&participants_max=1&population_max=20000")
+    )
     assert "小規模の共同調達" in content
     content = main_content(client.get("/procurement/dashboard/?population_min=100000"))
     assert "小規模の共同調達" not in content
@@ -162,7 +166,12 @@ def test_register_list_and_dashboard_query_counts_do_not_grow_with_rows(
     register()
     pref = client_as("nagano-pref-staff")
     saku = client_as("saku-staff")
-    urls = [(client, "/procurement/"), (client, "/procurement/dashboard/"), (pref, "/procurement/"), (saku, "/procurement/")]
+    urls = [
+        (client, "/procurement/"),
+        (client, "/procurement/dashboard/"),
+        (pref, "/procurement/"),
+        (saku, "/procurement/"),
+    ]
     before = [count(c, url) for c, url in urls]
     for i in range(6):
         register(title=f"追加の共同調達 {i}", category=["e_bidding", "giga_devices", "school_affairs"][i % 3])
@@ -183,13 +192,15 @@ def test_live_preview_endpoint_returns_shares_that_add_up(client_as: Any, client
 
 @pytest.mark.django_db
 def test_system_section_template_lists_the_procurements_of_a_system(register: Any, rf: Any) -> None:
-    from catalog.models import SharedSystem
     from django.contrib.auth.models import AnonymousUser
     from django.template.loader import render_to_string
 
+    from catalog.models import SharedSystem
     from procurement.selectors import procurements_for_system
 
-    system = SharedSystem.objects.create(slug="e-shinsei", name="電子申請サービス", name_kana="でんししんせい", pattern="B")
+    system = SharedSystem.objects.create(
+        slug="e-shinsei", name="電子申請サービス", name_kana="でんししんせい", pattern="B"
+    )
     created = register(system="e-shinsei")
     register(title="企画中の案件", system="e-shinsei", status="planning")
     html = render_to_string(
