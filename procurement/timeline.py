@@ -32,8 +32,14 @@ class Event:
     comment: str
 
 
-def timeline_for(procurement: JointProcurement, participations: list[Participation]) -> list[Event]:
-    """Newest first. Details name the municipality concerned; comments of answers are left to the case page."""
+# Who was invited and how each answered is for the lead prefecture and officials (rule procurement.view_answers).
+PRIVATE_ACTIONS = {"invite", "uninvite", "answer"}
+
+
+def timeline_for(procurement: JointProcurement, participations: list[Participation], *, full: bool) -> list[Event]:
+    """Newest first. Details name the municipality concerned; comments of answers are left to the case page.
+
+    Without `full`, invitations and answers are left out and only public documents are named."""
     names = {p.municipality.code: p.municipality.name for p in participations}
     labels: dict[str, Any] = dict(ACTION_LABELS)
     labels |= {f"status:{t.action}": t.label for t in workflow.TRANSITIONS}
@@ -42,13 +48,15 @@ def timeline_for(procurement: JointProcurement, participations: list[Participati
     for entry in audit_history(procurement).select_related("actor_organization__prefecture"):
         after = entry.after or {}
         before = entry.before or {}
+        if not full and entry.action in PRIVATE_ACTIONS:
+            continue
         detail = ""
         code = after.get("municipality") or before.get("municipality")
         if code:
             detail = names.get(code, code)
             if entry.action == "answer":
                 detail = f"{detail}：{answers.get(after.get('status', ''), '')}"
-        elif entry.action == "document":
+        elif entry.action == "document" and (full or after.get("visibility") == "public"):
             detail = str(after.get("title", ""))
         elif entry.action == "update":
             fields = [

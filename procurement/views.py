@@ -210,7 +210,7 @@ def procurement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "transitions": workflow.transitions_from(procurement.status) if can_edit else [],
         "documents": [d for d in procurement.documents.all() if policy.check(user, "procurement.view_document", d)],
         "document_form": DocumentForm() if can_edit else None,
-        "timeline": timeline_for(procurement, participations),
+        "timeline": timeline_for(procurement, participations, full=sees_answers),
     }
     return render(request, "procurement/detail.html", context)
 
