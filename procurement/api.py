@@ -252,6 +252,11 @@ class JointProcurementViewSet(PolicyScopedMixin, viewsets.ModelViewSet[JointProc
     def shares(self, request: Request, pk: str | None = None) -> Response:
         procurement = self.get_object()
         preview = request.query_params.get("preview", "") in ("1", "true")
+        if preview:
+            # The preview names every invited municipality still in: the lead prefecture and officials only.
+            decision = policy.check(request.user, "procurement.view_answers", procurement)
+            if not decision:
+                self.permission_denied(request, message=decision.reason)
         rows = []
         for row in selectors.shares_for(procurement, preview=preview):
             item: dict[str, Any] = {"municipality": row.municipality.code, "share": row.share.share}

@@ -27,6 +27,7 @@ from .models import (
     ProcurementCategory,
     Status,
 )
+from .selectors import shares_for
 
 P = ParticipationStatus
 
@@ -230,8 +231,15 @@ CASES = [
     ),
 ]
 
-# Dates are fixed so every run makes the same data.
-BASE_DATE = dt.date(2025, 4, 1)
+# Dates are fixed so every run makes the same data: when each stage's cases began.
+STAGE_START = {
+    0: dt.date(2026, 11, 1),  # planning
+    1: dt.date(2026, 10, 1),  # recruiting: the answers are due in December 2026
+    2: dt.date(2026, 6, 1),  # tendering
+    3: dt.date(2025, 12, 1),  # contracted: operation starts in April 2027
+    4: dt.date(2023, 10, 1),  # operating
+    5: dt.date(2018, 10, 1),  # ended
+}
 ORDER = [Status.PLANNING, Status.RECRUITING, Status.TENDERING, Status.CONTRACTED, Status.OPERATING, Status.ENDED]
 VENDORS = [
     "株式会社地域情報システム",
@@ -257,10 +265,11 @@ def _build(case: Case, index: int, prefecture: Organization, municipalities: lis
     pool = [m for m in municipalities if m.code not in case.must_invite and (m.population or 0) < 100_000]
     chosen = fixed + rng.sample(pool, min(case.participants - len(fixed), len(pool)))
     stage = ORDER.index(Status(case.status))
-    start = BASE_DATE + dt.timedelta(days=30 * index)
+    start = STAGE_START[stage] + dt.timedelta(days=3 * index)
     estimate = case.per_participant * len(chosen)
     contract = estimate * rng.randint(80, 95) // 100 if stage >= ORDER.index(Status.CONTRACTED) else None
     initial = (contract or estimate) * 6 // 10
+    operation_start = dt.date(start.year + 1 + (start.month > 3), 4, 1)  # a fiscal year's first day
     procurement = JointProcurement.objects.create(
         lead_prefecture=prefecture,
         title=case.title,
@@ -268,11 +277,11 @@ def _build(case: Case, index: int, prefecture: Organization, municipalities: lis
         description=f"{prefecture.name}が幹事となり、参加を希望する市町村と共同で調達します。仕様を共通化し、調達事務と費用を軽減します。",
         method=case.method,
         status=case.status,
-        recruiting_deadline=start + dt.timedelta(days=45),
-        tender_date=start + dt.timedelta(days=90) if stage >= 2 else None,
-        contract_date=start + dt.timedelta(days=120) if stage >= 3 else None,
-        operation_start=start + dt.timedelta(days=180) if stage >= 4 else None,
-        end_date=start + dt.timedelta(days=180 + 365 * 5) if stage >= 3 else None,
+        recruiting_deadline=start + dt.timedelta(days=75),
+        tender_date=start + dt.timedelta(days=180) if stage >= 2 else None,
+        contract_date=start + dt.timedelta(days=210) if stage >= 3 else None,
+        operation_start=operation_start if stage >= 3 else None,
+        end_date=dt.date(operation_start.year + 5, 3, 31) if stage >= 3 else None,
         awarded_vendor_name=rng.choice(VENDORS) if stage >= 3 else "",
         estimated_amount=estimate,
         contract_amount=contract,
@@ -312,6 +321,14 @@ def _build(case: Case, index: int, prefecture: Organization, municipalities: lis
             )
         )
     Participation.objects.bulk_create(rows)
+    # Going alone would have cost each participant more than its share: 25–80 % more, rounded to 1,000円.
+    estimates = []
+    for row in shares_for(procurement, preview=stage <= 1):
+        participation = next(p for p in rows if p.municipality_id == row.municipality.pk)
+        if participation.status == P.COMMITTED:
+            participation.standalone_estimate = row.share.share * rng.randint(125, 180) // 100 // 1000 * 1000
+            estimates.append(participation)
+    Participation.objects.bulk_update(estimates, ["standalone_estimate"])
 
 
 @transaction.atomic

@@ -183,10 +183,13 @@ def procurement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     own = None
     if policy.check(user, "procurement.answer", procurement):
         own = next((p for p in participations if p.municipality_id == user.organization_id), None)  # type: ignore[union-attr]
-    shares = selectors.shares_for(procurement)
-    preview = not shares and sees_answers
-    if preview:
-        shares = selectors.shares_for(procurement, preview=True)
+    # While municipalities are still answering, the shares are an estimate over those invited and not out;
+    # the lead prefecture and officials see them all, an invited municipality its own.
+    preview = procurement.status in workflow.ANSWERABLE_STATUSES
+    shares = selectors.shares_for(procurement, preview=preview)
+    own_share = next((row for row in shares if own and row.municipality.pk == own.municipality_id), None)
+    if preview and not sees_answers:
+        shares = []
     context = {
         "procurement": procurement,
         "participations": participations if sees_answers else [p for p in participations if p.status == "committed"],
@@ -204,6 +207,7 @@ def procurement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "answerable": procurement.status in workflow.ANSWERABLE_STATUSES,
         "shares": shares,
         "shares_preview": preview,
+        "own_share": own_share,
         "shares_total": sum(row.share.share for row in shares),
         "savings_total": sum(row.share.saving or 0 for row in shares),
         "has_estimates": any(row.share.standalone_estimate is not None for row in shares),

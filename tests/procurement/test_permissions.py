@@ -246,3 +246,20 @@ def test_anonymous_is_sent_to_login_for_the_forms(client: Client, cases: Any) ->
 
 def client_post_status(client: Client, url: str) -> int:
     return client.post(url, {"status": "committed"}).status_code
+
+
+@pytest.mark.django_db
+def test_share_estimate_while_recruiting(cases: Any, api: APIClient, api_as: Any, client: Client, client_as: Any) -> None:
+    case = cases["nagano_public"]["id"]  # 12,000,000円 estimate, 佐久市 and 小布施町 invited, 30 % / 70 %
+    api_as("saku-staff").post(f"{LIST}{case}/participation/", {"status": "declined"}, format="json")
+    # The lead prefecture previews over those still in (小布施町 only, after 佐久市 declined).
+    preview = api_as("nagano-pref-staff").get(f"{LIST}{case}/shares/?preview=1").json()
+    assert preview == [{"municipality": "205419", "share": 12_000_000}]
+    # The public gets no preview (it would name the invited municipalities).
+    assert api.get(f"{LIST}{case}/shares/?preview=1").status_code == 401
+    assert api_as("tottori-pref-staff").get(f"{LIST}{case}/shares/?preview=1").status_code == 403
+    assert api.get(f"{LIST}{case}/shares/").json() == []  # nobody committed yet
+    # 小布施町 sees its own estimated share on the case page; the public sees no table yet.
+    page = client_as("obuse-staff").get(f"/procurement/{case}/").content.decode()
+    assert "現時点の試算では、あなたの団体の負担額は 12,000,000円 です" in page
+    assert "参加団体が確定すると、負担額を表示します。" in client.get(f"/procurement/{case}/").content.decode()
