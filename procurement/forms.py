@@ -118,8 +118,10 @@ class ProcurementForm(forms.Form):
         if editing:
             del self.fields["status"]
 
-    def section(self, name: str) -> list[forms.BoundField]:
-        return [self[f] for f in self.SECTIONS[name] if f in self.fields]
+    @property
+    def sections(self) -> dict[str, list[forms.BoundField]]:
+        """The fields by fieldset, for the template."""
+        return {name: [self[f] for f in names if f in self.fields] for name, names in self.SECTIONS.items()}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -40,6 +40,11 @@ FORM = {
 @pytest.mark.django_db
 def test_the_done_when_flow_through_the_pages(client_as: Any, staff_of: Any, api: Any) -> None:
     pref = client_as("nagano-pref-staff")
+    blank = pref.get("/procurement/new/").content.decode()
+    for name in ("title", "category", "method", "status", "estimated_amount", "share_equal", "share_population"):
+        assert f'name="{name}"' in blank and f'for="id_{name}"' in blank, name
+    assert blank.count('name="participants"') == 77  # every municipality of 長野県, each with its label
+    assert "智頭町" not in blank
     # The preview button re-renders the form with the shares (no JavaScript needed).
     preview = pref.post("/procurement/new/", FORM | {"preview": "1"})
     assert preview.status_code == 200
