@@ -23,7 +23,7 @@ from portal.api.errors import Conflict
 from portal.api.permissions import PolicyScopedMixin
 
 from . import ocds, selectors, services, workflow
-from .models import ANSWER_STATUSES, Funding, JointProcurement, Method, Participation, ProcurementCategory, Status
+from .models import ANSWER_CHOICES, Funding, JointProcurement, Method, Participation, ProcurementCategory, Status
 
 
 class ParticipantSerializer(serializers.ModelSerializer[Participation]):
@@ -136,8 +136,17 @@ def _service_errors(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
 
 
+class ShareSerializer(serializers.Serializer[Any]):
+    """One participant's share (documentation of the shares endpoint)."""
+
+    municipality = serializers.CharField()
+    share = serializers.IntegerField()
+    standalone_estimate = serializers.IntegerField(required=False)
+    saving = serializers.IntegerField(required=False)
+
+
 class ParticipationSerializer(serializers.Serializer[Any]):
-    status = serializers.ChoiceField(choices=[(s.value, s.label) for s in ANSWER_STATUSES])
+    status = serializers.ChoiceField(choices=ANSWER_CHOICES)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     usage_units = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**9)
     standalone_estimate = _amount()
@@ -246,7 +255,7 @@ class JointProcurementViewSet(PolicyScopedMixin, viewsets.ModelViewSet[JointProc
 
     @extend_schema(
         parameters=[OpenApiParameter("preview", bool, description="invited and not declined, instead of committed")],
-        responses={200: serializers.ListSerializer(child=serializers.DictField())},
+        responses={200: ShareSerializer(many=True)},
     )
     @action(detail=True, methods=["get"])
     def shares(self, request: Request, pk: str | None = None) -> Response:
@@ -313,7 +322,7 @@ class OcdsPackageView(APIView):
 
     policy_actions = {"get": None}
 
-    @extend_schema(parameters=[OpenApiParameter("prefecture", str)], responses={200: serializers.DictField()})
+    @extend_schema(parameters=[OpenApiParameter("prefecture", str)], responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         prefecture = request.query_params.get("prefecture", "")
         procurements = list(ocds.public_procurements(prefecture=prefecture))

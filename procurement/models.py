@@ -170,6 +170,7 @@ ANSWER_STATUSES = [
     ParticipationStatus.DECLINED,
     ParticipationStatus.WITHDRAWN,
 ]
+ANSWER_CHOICES = [(s.value, s.label) for s in ANSWER_STATUSES]
 # Those counted for a preview of the shares: invited and not (yet) out.
 PREVIEW_STATUSES = [ParticipationStatus.INVITED, ParticipationStatus.INTERESTED, ParticipationStatus.COMMITTED]
 

@@ -218,6 +218,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a field named `status`, each with its own values: name their enums.
+    "ENUM_NAME_OVERRIDES": {
+        "ProcurementStatusEnum": "procurement.models.Status",
+        "ParticipationStatusEnum": "procurement.models.ParticipationStatus",
+        "ParticipationAnswerEnum": "procurement.models.ANSWER_CHOICES",
+    },
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -249,7 +249,9 @@ def client_post_status(client: Client, url: str) -> int:
 
 
 @pytest.mark.django_db
-def test_share_estimate_while_recruiting(cases: Any, api: APIClient, api_as: Any, client: Client, client_as: Any) -> None:
+def test_share_estimate_while_recruiting(
+    cases: Any, api: APIClient, api_as: Any, client: Client, client_as: Any
+) -> None:
     case = cases["nagano_public"]["id"]  # 12,000,000円 estimate, 佐久市 and 小布施町 invited, 30 % / 70 %
     api_as("saku-staff").post(f"{LIST}{case}/participation/", {"status": "declined"}, format="json")
     # The lead prefecture previews over those still in (小布施町 only, after 佐久市 declined).
