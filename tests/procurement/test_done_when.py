@@ -115,3 +115,26 @@ def test_prefecture_registers_municipalities_answer_shares_add_up_dashboard_and_
     actions = list(AuditEntry.objects.filter(target_id=str(pk)).values_list("action", flat=True))
     assert actions.count("answer") == 4
     assert {"create", "invite", "update", "status:start_tendering", "status:record_contract"} <= set(actions)
+
+
+@pytest.mark.django_db
+def test_api_schema_names_the_procurement_endpoints(api: APIClient) -> None:
+    schema = api.get("/api/schema/?format=json").json()
+    paths = schema["paths"]
+    for path in (
+        "/api/v1/procurement/joint-procurements/",
+        "/api/v1/procurement/joint-procurements/{id}/shares/",
+        "/api/v1/procurement/joint-procurements/{id}/participation/",
+        "/api/v1/procurement/ocds/",
+    ):
+        assert path in paths, path
+    enums = schema["components"]["schemas"]
+    assert enums["ProcurementStatusEnum"]["enum"] == [
+        "planning",
+        "recruiting",
+        "tendering",
+        "contracted",
+        "operating",
+        "ended",
+    ]
+    assert enums["ParticipationAnswerEnum"]["enum"] == ["interested", "committed", "declined", "withdrawn"]
