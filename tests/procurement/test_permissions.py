@@ -147,8 +147,11 @@ def test_participant_of_another_prefecture_is_400_and_nothing_is_saved(api_as: A
     assert "智頭町" in body["errors"]["participants"][0]
     assert JointProcurement.objects.count() == 0
     assert AuditEntry.objects.filter(action="create").count() == 0
-    english = api_as("nagano-pref-staff").post(LIST, payload | {"participants": ["999999"]}, format="json")
-    assert english.status_code == 400 and "participants" in english.json()["errors"]
+    english = api_as("nagano-pref-staff").post(LIST, payload, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 400
+    assert "belongs to another prefecture" in english.json()["errors"]["participants"][0]
+    unknown = api_as("nagano-pref-staff").post(LIST, payload | {"participants": ["999999"]}, format="json")
+    assert unknown.status_code == 400 and "999999" in unknown.json()["errors"]["participants"][0]
 
 
 @pytest.mark.django_db

@@ -215,3 +215,11 @@ def test_system_section_template_lists_the_procurements_of_a_system(register: An
     assert "共同調達の事例" in html
     assert created["title"] in html
     assert "企画中の案件" not in html
+
+
+@pytest.mark.django_db
+def test_dashboard_in_english(client: Client, register: Any) -> None:
+    register()
+    content = main_content(client.get("/procurement/dashboard/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Joint procurement dashboard" in content
+    assert "Counts by prefecture and category" in content
