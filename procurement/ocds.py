@@ -100,6 +100,12 @@ def _compact(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, "", [], {})}
 
 
+def last_change(procurement: JointProcurement, committed: Sequence[Participation]) -> dt.datetime:
+    """When the released data last changed: the procurement itself or a participant's answer."""
+    answered = [p.answered_at for p in committed if p.answered_at is not None]
+    return max([procurement.updated_at, *answered])
+
+
 def release(procurement: JointProcurement) -> dict[str, Any]:
     """One OCDS release of a public procurement (its latest state)."""
     prefecture = procurement.lead_prefecture
@@ -119,10 +125,12 @@ def release(procurement: JointProcurement) -> dict[str, Any]:
         parties.append({"id": supplier_id, "name": supplier_name, "roles": ["supplier"]})
         supplier = {"id": supplier_id, "name": supplier_name}
     ocid = procurement.ocid or f"{settings.OCDS_PREFIX}-{procurement.pk}"
+    changed = last_change(procurement, committed)
     data: dict[str, Any] = {
         "ocid": ocid,
-        "id": f"{ocid}-{procurement.version}",
-        "date": _datetime(procurement.updated_at),
+        # A new release id whenever the data changes: an edit, a move, or a municipality joining.
+        "id": f"{ocid}-{timezone.localtime(changed):%Y%m%d%H%M%S}",
+        "date": _datetime(changed),
         "tag": TAGS[Status(procurement.status)],
         "initiationType": "tender",
         "language": "ja",
@@ -191,7 +199,7 @@ def release(procurement: JointProcurement) -> dict[str, Any]:
 def release_package(procurements: Sequence[JointProcurement], *, uri: str) -> dict[str, Any]:
     """A release package of `procurements` (call only with at least one: an empty package is not valid OCDS)."""
     releases = [release(p) for p in procurements]
-    latest = max(p.updated_at for p in procurements)
+    latest = max(last_change(p, getattr(p, "committed", [])) for p in procurements)
     return {
         "uri": uri,
         "version": "1.1",

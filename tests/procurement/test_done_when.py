@@ -138,3 +138,28 @@ def test_api_schema_names_the_procurement_endpoints(api: APIClient) -> None:
         "ended",
     ]
     assert enums["ParticipationAnswerEnum"]["enum"] == ["interested", "committed", "declined", "withdrawn"]
+
+
+@pytest.mark.django_db
+def test_a_municipality_joining_makes_a_new_ocds_release(api: APIClient, users: dict[str, Any], register: Any) -> None:
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    created = register()
+    first = api.get("/api/v1/procurement/ocds/?prefecture=20").json()["releases"][0]
+    assert [p["identifier"]["id"] for p in first["parties"]] == ["200000"]
+    later = timezone.now() + timedelta(minutes=5)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert answer(users["saku-staff"], created["id"], "committed").status_code == 200
+    package = api.get("/api/v1/procurement/ocds/?prefecture=20").json()
+    assert_valid_ocds(package)
+    second = package["releases"][0]
+    assert second["ocid"] == first["ocid"] and second["id"] != first["id"]
+    assert {p["identifier"]["id"] for p in second["parties"]} == {"200000", "202177"}
+    assert second["tender"]["procurementMethod"] == "selective"
+    assert second["tender"]["procurementMethodDetails"] == "公募型プロポーザル"
+    assert second["planning"]["budget"]["amount"] == {"amount": 12_000_000, "currency": "JPY"}
+    assert second["tag"] == ["tender"] and second["initiationType"] == "tender" and second["language"] == "ja"
+    assert second["ocid"].startswith("ocds-jpportal-")

@@ -223,3 +223,38 @@ def test_dashboard_in_english(client: Client, register: Any) -> None:
     content = main_content(client.get("/procurement/dashboard/", HTTP_ACCEPT_LANGUAGE="en"))
     assert "Joint procurement dashboard" in content
     assert "Counts by prefecture and category" in content
+
+
+@pytest.mark.django_db
+def test_two_people_editing_the_same_procurement_the_second_gets_a_conflict(client_as: Any, register: Any) -> None:
+    case = register()
+    first, second = client_as("nagano-pref-staff"), client_as("nagano-pref-staff")
+    data = FORM | {"version": case["version"], "participants": ["202177", "203211", "205419"]}
+    data.pop("status")
+    assert first.post(f"/procurement/{case['id']}/edit/", data | {"title": "先に保存"}).status_code == 302
+    response = second.post(f"/procurement/{case['id']}/edit/", data | {"title": "後から保存"})
+    assert response.status_code == 200
+    assert "ほかの人が先に更新しました" in response.content.decode()
+    assert JointProcurement.objects.get(pk=case["id"]).title == "先に保存"
+
+
+@pytest.mark.django_db
+def test_a_committed_municipality_can_withdraw_until_the_contract(client_as: Any, register: Any, api_as: Any) -> None:
+    case = register()
+    saku = client_as("saku-staff")
+    saku.post(f"/procurement/{case['id']}/answer/", {"status": "committed"})
+    api_as("nagano-pref-staff").post(
+        f"/api/v1/procurement/joint-procurements/{case['id']}/transitions/",
+        {"action": "start_tendering"},
+        format="json",
+    )
+    page = saku.get(f"/procurement/{case['id']}/").content.decode()
+    assert "回答する" in page  # a withdrawal is still possible while tendering
+    saku.post(f"/procurement/{case['id']}/answer/", {"status": "withdrawn", "comment": "議会で予算が否決されました"})
+    participation = Participation.objects.get(procurement_id=case["id"], municipality__code="202177")
+    assert participation.status == "withdrawn"
+    # Joining again once recruiting closed is refused, with the reason shown.
+    response = saku.post(f"/procurement/{case['id']}/answer/", {"status": "committed"}, follow=True)
+    assert "回答を受け付けていません" in response.content.decode()
+    participation.refresh_from_db()
+    assert participation.status == "withdrawn"
