@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from portal.models import Organization, OrganizationKind
 
+from .categories import ensure_default_categories
 from .models import (
     Funding,
     JointProcurement,
@@ -334,6 +335,7 @@ def _build(case: Case, index: int, prefecture: Organization, municipalities: lis
 @transaction.atomic
 def seed(*, scale: str = "demo", stdout: Any = None) -> None:
     """Make the demo joint procurements again (the same ones every run)."""
+    ensure_default_categories()
     JointProcurement.objects.filter(is_demo=True).delete()
     prefectures = {o.code: o for o in Organization.objects.filter(kind=OrganizationKind.PREFECTURE)}
     municipalities: dict[int, list[Organization]] = {}
