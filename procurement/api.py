@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.urls import include, path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
@@ -24,7 +24,16 @@ from portal.api.errors import Conflict
 from portal.api.permissions import PolicyScopedMixin
 
 from . import ocds, selectors, services, workflow
-from .models import ANSWER_CHOICES, Funding, JointProcurement, Method, Participation, ProcurementCategory, Status
+from .models import (
+    ANSWER_CHOICES,
+    Funding,
+    JointProcurement,
+    Method,
+    Participation,
+    ParticipationStatus,
+    ProcurementCategory,
+    Status,
+)
 
 
 class ParticipantSerializer(serializers.ModelSerializer[Participation]):
@@ -52,7 +61,10 @@ class JointProcurementSerializer(serializers.ModelSerializer[JointProcurement]):
     system: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     awarded_vendor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     cost_sharing = serializers.DictField(child=serializers.CharField(), read_only=True)
-    participants = ParticipantSerializer(source="participations", many=True, read_only=True)
+    participants = serializers.SerializerMethodField(
+        help_text="All invited municipalities and their answers for the lead prefecture and officials; "
+        "for others the committed ones (and the caller's own invitation), without comments."
+    )
 
     class Meta:
         model = JointProcurement
@@ -87,6 +99,21 @@ class JointProcurementSerializer(serializers.ModelSerializer[JointProcurement]):
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(ParticipantSerializer(many=True))
+    def get_participants(self, procurement: JointProcurement) -> Any:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        rows = list(procurement.participations.all())
+        if policy.check(user, "procurement.view_answers", procurement):
+            return ParticipantSerializer(rows, many=True).data
+        own = getattr(policy.org_of(user), "pk", None)
+        shown = [p for p in rows if p.status == ParticipationStatus.COMMITTED or p.municipality_id == own]
+        data = ParticipantSerializer(shown, many=True).data
+        for row, participation in zip(data, shown, strict=True):
+            if participation.municipality_id != own:
+                row["comment"] = ""
+        return data
 
 
 def _amount(**kwargs: Any) -> serializers.IntegerField:

@@ -237,6 +237,13 @@ def test_public_sees_who_joined_but_not_who_declined(cases: Any, api_as: Any, cl
     assert "予算の都合" not in public
     lead = client_as("nagano-pref-staff").get(f"/procurement/{case}/").content.decode()
     assert "予算の都合" in lead and "不参加" in lead
+    # The API says the same.
+    public_api = api_as("chizu-staff").get(f"{LIST}{case}/").json()["participants"]
+    assert [(p["municipality"], p["status"], p["comment"]) for p in public_api] == [("205419", "committed", "")]
+    own = api_as("saku-staff").get(f"{LIST}{case}/").json()["participants"]
+    assert ("202177", "declined", "予算の都合") in [(p["municipality"], p["status"], p["comment"]) for p in own]
+    lead_api = api_as("nagano-pref-staff").get(f"{LIST}{case}/").json()["participants"]
+    assert {p["municipality"]: p["status"] for p in lead_api} == {"202177": "declined", "205419": "committed"}
 
 
 @pytest.mark.django_db
