@@ -131,6 +131,10 @@ def procurements_for_system(*, user: Any, system: Any) -> QuerySet[JointProcurem
     return with_participant_counts(queryset).order_by("-created_at", "-pk")
 
 
+# The name the catalog's system page looks up (catalog/views/browse.py); the same function.
+joint_procurements_for_system = procurements_for_system
+
+
 # The public dashboard (共同調達ダッシュボード): counts and lists only ---------------------------------
 
 

@@ -258,3 +258,22 @@ def test_a_committed_municipality_can_withdraw_until_the_contract(client_as: Any
     assert "回答を受け付けていません" in response.content.decode()
     participation.refresh_from_db()
     assert participation.status == "withdrawn"
+
+
+@pytest.mark.django_db
+def test_case_page_timeline_shows_who_did_what(client_as: Any, register: Any, client: Client) -> None:
+    case = register()
+    client_as("obuse-staff").post(f"/procurement/{case['id']}/answer/", {"status": "committed"})
+    client_as("nagano-pref-staff").post(
+        f"/procurement/{case['id']}/transitions/", {"action": "start_tendering", "comment": "回答が揃ったため"}
+    )
+    lead = main_content(client_as("nagano-pref-staff").get(f"/procurement/{case['id']}/"))
+    timeline = lead.split('<ol class="timeline">', 1)[1]
+    assert "長野県：登録" in timeline
+    assert "長野県：参加の招待（小布施町）" in timeline
+    assert "長野県小布施町：参加意向の回答（小布施町：参加）" in timeline
+    assert "募集を締め切り、入札・選定に進む" in timeline and "回答が揃ったため" in timeline
+    # Newest first.
+    assert timeline.index("募集を締め切り") < timeline.index("長野県：登録")
+    public = main_content(client.get(f"/procurement/{case['id']}/")).split('<ol class="timeline">', 1)[1]
+    assert "長野県：登録" in public and "参加の招待" not in public and "参加意向の回答" not in public
