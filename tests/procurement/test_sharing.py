@@ -107,3 +107,25 @@ def test_negative_or_non_integer_totals_are_refused() -> None:
         compute_shares(total=-1, parties=[Party("202177")], weights={"equal": Fraction(1)})
     with pytest.raises(ValueError, match="整数"):
         compute_shares(total=1.5, parties=[Party("202177")], weights={"equal": Fraction(1)})  # type: ignore[arg-type]
+
+
+@given(cases(), st.randoms(use_true_random=False))
+def test_the_order_participants_are_listed_in_does_not_change_anyones_share(case: tuple, rnd: object) -> None:
+    total, parties, weights = case
+    shuffled = list(parties)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    first = {s.code: s.share for s in compute_shares(total=total, parties=parties, weights=weights)}
+    second = {s.code: s.share for s in compute_shares(total=total, parties=shuffled, weights=weights)}
+    assert first == second
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.lists(codes, min_size=1, max_size=60, unique=True))
+def test_an_equal_split_differs_by_at_most_one_yen_and_the_lowest_codes_pay_the_extra(
+    total: int, party_codes: list
+) -> None:
+    shares = compute_shares(total=total, parties=[Party(c) for c in party_codes], weights={"equal": Fraction(1)})
+    amounts = sorted(s.share for s in shares)
+    assert amounts[-1] - amounts[0] <= 1
+    extra = total % len(party_codes)
+    paying_more = sorted(s.code for s in shares if s.share > total // len(party_codes))
+    assert paying_more == sorted(party_codes)[:extra]
