@@ -56,11 +56,6 @@ def can_view(user: Any, procurement: JointProcurement) -> bool:
     return procurement.participations.filter(municipality=org).exists()
 
 
-@rule("procurement.view")
-def view(user: Any, procurement: Any) -> bool:
-    return procurement is None or can_view(user, procurement)
-
-
 def _prefecture_staff(user: Any) -> Decision:
     if org_of(user) is None:
         return deny(_("ログインが必要です。"))

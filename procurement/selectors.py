@@ -10,7 +10,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from portal import policy
-from portal.japanese import search_key
 from portal.models import Organization, OrganizationKind
 from portal.selectors import prefecture_filter
 
@@ -213,11 +212,6 @@ def dashboard_cases(
 
 def municipalities_of(prefecture: Organization) -> QuerySet[Organization]:
     return Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY, prefecture=prefecture).order_by("code")
-
-
-def search_municipalities(prefecture: Organization, q: str) -> QuerySet[Organization]:
-    queryset = municipalities_of(prefecture)
-    return queryset.filter(search_key__contains=search_key(q)) if q.strip() else queryset
 
 
 def preview_shares(

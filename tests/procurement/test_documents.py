@@ -86,3 +86,29 @@ def test_admin_lets_officials_read_and_nobody_edit(register: Any, client_as: Any
     assert official.get(f"/admin/procurement/jointprocurement/{case['id']}/change/").status_code == 200
     assert official.get("/admin/procurement/jointprocurement/add/").status_code == 403
     assert client_as("nagano-pref-staff").get("/admin/procurement/jointprocurement/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_portal_administrator_adds_a_category(client_as: Any, api_as: Any) -> None:
+    from procurement.models import ProcurementCategory
+
+    admin = client_as("soumu-official")
+    response = admin.post(
+        "/admin/procurement/procurementcategory/add/",
+        {
+            "slug": "document_management",
+            "name": "文書管理",
+            "name_en": "",
+            "ocds_main_category": "services",
+            "order": 60,
+        },
+    )
+    assert response.status_code == 302
+    assert ProcurementCategory.objects.filter(slug="document_management").exists()
+    assert client_as("soumu-payer").get("/admin/procurement/procurementcategory/add/").status_code == 403
+    created = api_as("nagano-pref-staff").post(
+        "/api/v1/procurement/joint-procurements/",
+        {"title": "長野県 文書管理システム共同調達", "category": "document_management", "method": "negotiated"},
+        format="json",
+    )
+    assert created.status_code == 201 and created.json()["category"] == "document_management"
