@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from portal import policy
@@ -191,6 +191,7 @@ AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 
 class JointProcurementViewSet(PolicyScopedMixin, viewsets.ModelViewSet[JointProcurement]):
     authentication_classes = AUTHENTICATION
+    lookup_value_converter = "int"
     serializer_class = JointProcurementSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     policy_actions = {
@@ -360,7 +361,7 @@ class OcdsPackageView(APIView):
         return Response(package, content_type="application/json")
 
 
-router = DefaultRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("joint-procurements", JointProcurementViewSet, basename="joint-procurement")
 
 urlpatterns = [
