@@ -151,6 +151,9 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded files (claim attachments, procurement documents) live outside the web root and are
 # served only through views that ask the permission layer.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "uploads")
+# Open Contracting (OCDS) ocid prefix of the joint procurements. The default is a placeholder: a real
+# prefix ("ocds-" + 6 characters) must be registered with the Open Contracting Partnership before publishing.
+OCDS_PREFIX = env.str("OCDS_PREFIX", default="ocds-jpportal")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -218,6 +221,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a field named `status`, each with its own values: name their enums.
+    "ENUM_NAME_OVERRIDES": {
+        "ProcurementStatusEnum": "procurement.models.Status",
+        "ParticipationStatusEnum": "procurement.models.ParticipationStatus",
+        "ParticipationAnswerEnum": "procurement.models.ANSWER_CHOICES",
+    },
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
