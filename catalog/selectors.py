@@ -166,6 +166,7 @@ def system_search(*, user: Any, query: SystemQuery) -> QuerySet[SharedSystem]:
 class Facet:
     name: str
     label: Any
+    selected: str
     options: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -197,11 +198,18 @@ def system_facets(*, user: Any, query: SystemQuery) -> list[Facet]:
 
     area_choices = [(a.slug, a.name) for a in BusinessArea.objects.order_by("order")]
     return [
-        Facet("pattern", _("共通化パターン"), options(Pattern.choices, pattern, query.pattern)),
-        Facet("business_area", _("業務分野"), options(area_choices, areas, query.business_area)),
-        Facet("gov_cloud", _("ガバメントクラウド"), options(GovCloud.choices, gov_cloud, query.gov_cloud)),
-        Facet("spec", _("標準仕様への準拠"), options(SPEC_CHOICES, spec_rows, query.spec)),
-        Facet("price", _("参考価格帯"), options([(b.value, b.label) for b in PRICE_BANDS], price_rows, query.price)),
+        Facet("pattern", _("共通化パターン"), query.pattern, options(Pattern.choices, pattern, query.pattern)),
+        Facet("business_area", _("業務分野"), query.business_area, options(area_choices, areas, query.business_area)),
+        Facet(
+            "gov_cloud", _("ガバメントクラウド"), query.gov_cloud, options(GovCloud.choices, gov_cloud, query.gov_cloud)
+        ),
+        Facet("spec", _("標準仕様への準拠"), query.spec, options(SPEC_CHOICES, spec_rows, query.spec)),
+        Facet(
+            "price",
+            _("参考価格帯"),
+            query.price,
+            options([(b.value, b.label) for b in PRICE_BANDS], price_rows, query.price),
+        ),
     ]
 
 
