@@ -93,7 +93,7 @@ class AdoptionForm(forms.Form):
         self.fields["offering"].queryset = offerings  # type: ignore[attr-defined]
 
 
-class OfferingForm(forms.ModelForm[Offering]):
+class OfferingForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Offering
         fields = [
