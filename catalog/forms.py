@@ -94,6 +94,8 @@ class AdoptionForm(forms.Form):
 
 
 class OfferingForm(forms.ModelForm):  # type: ignore[type-arg]
+    marketplace_url = forms.URLField(label=_("マーケットプレイスのURL"), required=False, assume_scheme="https")
+
     class Meta:
         model = Offering
         fields = [
