@@ -93,7 +93,7 @@ class AdoptionForm(forms.Form):
         self.fields["offering"].queryset = offerings  # type: ignore[attr-defined]
 
 
-class OfferingForm(forms.ModelForm):  # type: ignore[type-arg]
+class OfferingForm(forms.ModelForm):
     marketplace_url = forms.URLField(label=_("マーケットプレイスのURL"), required=False, assume_scheme="https")
 
     class Meta:
