@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.urls import include, path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -41,6 +41,7 @@ from .serializers import (
     MigrationStatusSerializer,
     OfferingProposalSerializer,
     OfferingSerializer,
+    PatternSerializer,
     ReviewSerializer,
     SystemDetailSerializer,
     SystemSerializer,
@@ -54,9 +55,19 @@ def _as_api_error(exc: DjangoValidationError) -> ValidationError:
 class PatternsView(APIView):
     policy_actions = {"get": None}
 
-    @extend_schema(responses={200: serializers.DictField()})
+    @extend_schema(
+        responses=inline_serializer(
+            "PatternList",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.CharField(allow_null=True),
+                "previous": serializers.CharField(allow_null=True),
+                "results": PatternSerializer(many=True),
+            },
+        )
+    )
     def get(self, request: Request) -> Response:
-        results = [p.as_dict() for p in PATTERNS]
+        results = PatternSerializer([p.as_dict() for p in PATTERNS], many=True).data
         return Response({"count": len(results), "next": None, "previous": None, "results": results})
 
 

@@ -275,7 +275,7 @@ def similar_adopters(*, system: SharedSystem, municipality: Organization | None)
     """Municipalities of the same population band as `municipality` that use the system (in use)."""
     if municipality is None or municipality.kind != OrganizationKind.MUNICIPALITY or not municipality.population_band:
         return []
-    return list(
+    found = (
         Organization.objects.filter(
             kind=OrganizationKind.MUNICIPALITY,
             population_band=municipality.population_band,
@@ -286,6 +286,8 @@ def similar_adopters(*, system: SharedSystem, municipality: Organization | None)
         .distinct()
         .order_by("code")
     )
+    # Neighbours first: towns of her own prefecture are the ones she can phone.
+    return sorted(found, key=lambda org: (org.prefecture_id != municipality.prefecture_id, org.code or ""))
 
 
 def adoptions_for_system(*, user: Any, system: SharedSystem) -> QuerySet[Adoption]:

@@ -92,6 +92,19 @@ class OfferingProposalSerializer(serializers.ModelSerializer[Offering]):
         ]
 
 
+class PatternSerializer(serializers.Serializer[Any]):
+    code = serializers.ChoiceField(choices=["A", "B", "standardized", "individual"])
+    name = serializers.CharField()
+    owner = serializers.CharField(help_text="owner of the system")
+    procures = serializers.CharField(help_text="what the municipality procures")
+    systems_built = serializers.CharField()
+    example = serializers.CharField()
+    how_common = serializers.CharField(help_text="how it is made common")
+    merit = serializers.CharField()
+    challenge = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+
+
 class ReviewSerializer(serializers.Serializer[Any]):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -65,7 +65,13 @@ LAST_PLANNED_YEAR = 2035
 class StaleVersionError(Conflict):
     """Someone saved the record since it was read (HTTP 409 through the API, a form error on pages)."""
 
-    default_detail = "ほかの人が先に更新しました。最新の内容を確認してから、もう一度保存してください。"
+    def __init__(self, detail: Any = None, code: Any = None) -> None:
+        # Translated when raised, in the language of the request.
+        super().__init__(detail or stale_message(), code)
+
+
+def stale_message() -> str:
+    return _("ほかの人が先に更新しました。最新の内容を確認してから、もう一度保存してください。")
 
 
 def system_search_key(*, name: str, name_kana: str, slug: str = "") -> str:

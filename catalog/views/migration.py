@@ -17,11 +17,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import policy
+from portal.japanese import fiscal_year_label
 from portal.models import AuditEntry, Organization, OrganizationKind
 
 from .. import services
 from ..forms import MigrationRowForm, StepProgressForm
-from ..models import BusinessArea, MigrationStatus, StepDefinition, StepProgress, StepState
+from ..models import (
+    BusinessArea,
+    MigrationStatus,
+    MigrationStatusValue,
+    Source,
+    StepDefinition,
+    StepProgress,
+    StepState,
+)
 
 HISTORY_LIMIT = 30
 
@@ -49,13 +58,28 @@ def my_migration(request: HttpRequest) -> HttpResponse:
     raise Http404(_("見つかりません。"))
 
 
-def _history(rows: list[Any]) -> Any:
-    kinds = [ContentType.objects.get_for_model(MigrationStatus)]
-    return (
-        AuditEntry.objects.filter(target_type__in=kinds, target_id__in=[str(r.pk) for r in rows])
+def _describe(values: dict[str, Any] | None) -> str:
+    """An audit snapshot of a status row in words: 移行中（公表値）・令和9年度."""
+    if not values:
+        return ""
+    labels = dict(MigrationStatusValue.choices)
+    sources = dict(Source.choices)
+    text = f"{labels.get(values.get('status', ''), '')}（{sources.get(values.get('source', ''), '')}）"
+    if values.get("planned_fiscal_year"):
+        text += "・" + fiscal_year_label(int(values["planned_fiscal_year"]))
+    return text
+
+
+def _history(rows: list[Any]) -> list[dict[str, Any]]:
+    """The latest changes of these rows, newest first (a timeline of the audit trail)."""
+    entries = (
+        AuditEntry.objects.filter(
+            target_type=ContentType.objects.get_for_model(MigrationStatus), target_id__in=[str(r.pk) for r in rows]
+        )
         .select_related("actor", "actor_organization", "on_behalf_of")
         .order_by("-at", "-pk")[:HISTORY_LIMIT]
     )
+    return [{"entry": e, "before": _describe(e.before), "after": _describe(e.after)} for e in entries]
 
 
 @login_required
@@ -122,7 +146,7 @@ def _save(request: HttpRequest, municipality: Organization, rows: list[Any], for
     try:
         saved = services.migration_statuses_update(actor=request.user, municipality=municipality, changes=changes)
     except services.StaleVersionError:
-        messages.error(request, str(services.StaleVersionError.default_detail))
+        messages.error(request, services.stale_message())
         return 409
     except services.ValidationError as exc:
         _attach_errors(exc, rows, forms, changes)
