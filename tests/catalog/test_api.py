@@ -154,6 +154,7 @@ def test_put_stale_in_english(api_as: Any) -> None:
     payload = {"status": "migrated", "version": row.version + 7}
     response = api_as("obuse-staff").put(f"{STATUS}{row.pk}/", payload, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 409
+    assert response.json()["detail"].startswith("Someone else saved this first")
 
 
 def test_put_on_behalf_and_refusals(api: Any, api_as: Any) -> None:

@@ -234,6 +234,9 @@ def test_prefecture_enters_on_behalf(client_as: Any) -> None:
     client.post("/catalog/migration/205419/", _form_data("205419", family_register={"status": "migrated"}))
     row = MigrationStatus.objects.get(municipality__code="205419", business__slug="family_register")
     assert audit_history(row).get().on_behalf_of.code == "205419"
+    timeline = client_as("obuse-staff").get("/catalog/migration/205419/").content.decode()
+    assert "長野 県子（長野県・代理入力）" in timeline
+    assert "移行中（公表値）" in timeline and "移行完了（団体の報告）" in timeline
 
 
 def test_stale_form_is_409_and_saves_nothing(client_as: Any) -> None:
