@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.japanese import fiscal_year_label
 
-from .models import AdoptionStatus, MigrationStatus, MigrationStatusValue, Offering, SharedSystem, StepState
+from .models import (
+    AdoptionStatus,
+    BusinessArea,
+    MigrationStatus,
+    MigrationStatusValue,
+    Offering,
+    SharedSystem,
+    StepState,
+)
 from .services import FIRST_PLANNED_YEAR, LAST_PLANNED_YEAR
 
 GOV_CLOUD_CHOICES = [("", _("未回答")), ("yes", _("利用している")), ("no", _("利用していない"))]
@@ -113,6 +121,39 @@ class OfferingForm(forms.ModelForm):
             "price_min": _("年額の目安（円、整数）"),
             "price_max": _("年額の目安（円、整数）"),
         }
+
+
+class SystemForm(forms.ModelForm):
+    """A catalog entry, edited by national officials (the service computes the search key and audits)."""
+
+    business_areas = forms.ModelMultipleChoiceField(
+        label=_("業務分野"),
+        queryset=BusinessArea.objects.order_by("order"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = SharedSystem
+        fields = [
+            "name",
+            "name_kana",
+            "slug",
+            "pattern",
+            "business_areas",
+            "owner",
+            "description",
+            "spec_name",
+            "spec_version",
+            "gov_cloud",
+            "lifecycle",
+        ]
+        help_texts = {"slug": _("URLに使う半角英数字とハイフン（例: madoguchi-dx-saas）")}
+
+
+class OfferingEditForm(OfferingForm):
+    class Meta(OfferingForm.Meta):
+        fields = [f for f in OfferingForm.Meta.fields if f != "slug"]
 
 
 class ReviewForm(forms.Form):

@@ -82,13 +82,6 @@ def adoptions_visible(user: Any, queryset: QuerySet[Adoption]) -> QuerySet[Adopt
 # Browsing ----------------------------------------------------------------------------------------
 
 
-@rule("catalog.view_system")
-@rule("catalog.view_sharedsystem")
-@rule("catalog.view_businessarea")
-def view_public(user: Any, obj: Any) -> bool:
-    return True
-
-
 @rule("catalog.view_vendor_names")
 def view_vendor_names(user: Any, obj: Any) -> Decision:
     """Vendor names of a municipality's systems: logged-in users only."""
@@ -101,21 +94,11 @@ def view_vendor_names(user: Any, obj: Any) -> Decision:
 
 
 @rule("catalog.edit_system")
-@rule("catalog.add_sharedsystem")
-@rule("catalog.change_sharedsystem")
 @rule("catalog.review_offering")
-@rule("catalog.add_businessarea")
-@rule("catalog.change_businessarea")
 def edit_catalog(user: Any, obj: Any) -> Decision:
     if is_national(user):
         return ALLOW
     return deny(_("カタログの登録・編集は国の職員が行います。"))
-
-
-@rule("catalog.delete_sharedsystem")
-@rule("catalog.delete_businessarea")
-def delete_catalog(user: Any, obj: Any) -> Decision:
-    return deny(_("カタログの項目は削除せず、提供状況を「提供終了予定」にしてください。"))
 
 
 @rule("catalog.propose_offering")
@@ -189,10 +172,3 @@ def edit_step_progress(user: Any, municipality: Any) -> Decision:
 def update_migration_status_row(user: Any, row: Any) -> Decision:
     """The API's PUT on one row: the same as the form, for that row's municipality."""
     return _may_enter_for(user, row.municipality if row is not None else None)
-
-
-@rule("catalog.import_published")
-def import_published(user: Any, obj: Any) -> Decision:
-    if is_national(user):
-        return ALLOW
-    return deny(_("公表値の取り込みは国の職員が行います。"))

@@ -66,6 +66,7 @@ def system_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "similar": selectors.similar_adopters(system=system, municipality=municipality),
         "adoptions": selectors.adoptions_for_system(user=request.user, system=system),
         "joint_procurements": _joint_procurements(request, system),
+        "can_edit": bool(policy.check(request.user, "catalog.edit_system", system)),
     }
     return render(request, "catalog/system_detail.html", context)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from portal import policy
 from portal.api.errors import Conflict
+from portal.models import AuditEntry
 
 from .. import selectors, services
 from ..forms import OfferingForm, ReviewForm
-from ..models import OfferingStatus, SharedSystem
+from ..models import Offering, OfferingStatus, SharedSystem
 
 
 @login_required
@@ -51,12 +53,26 @@ def offering_queue(request: HttpRequest) -> HttpResponse:
         offerings = selectors.visible_offerings(request.user).filter(vendor=policy.org_of(request.user))
     else:
         raise Http404(_("見つかりません。"))
+    rows = list(offerings.order_by("status", "system__name_kana", "product_name"))
+    _attach_review_comments(rows)
     context = {
-        "offerings": offerings.order_by("status", "system__name_kana", "product_name"),
+        "offerings": rows,
         "reviewer": bool(policy.check(request.user, "catalog.review_offering")),
         "review_form": ReviewForm(),
     }
     return render(request, "catalog/offering_queue.html", context)
+
+
+def _attach_review_comments(offerings: list[Offering]) -> None:
+    """The latest reviewer's comment of each offering (a decline reason the vendor must see). One query."""
+    entries = AuditEntry.objects.filter(
+        target_type=ContentType.objects.get_for_model(Offering),
+        target_id__in=[str(o.pk) for o in offerings],
+        action__in=["publish", "decline"],
+    ).order_by("at", "pk")
+    latest = {e.target_id: e.comment for e in entries}
+    for offering in offerings:
+        offering.review_comment = latest.get(str(offering.pk), "")  # type: ignore[attr-defined]
 
 
 @login_required

@@ -308,3 +308,39 @@ def test_vendor_proposal_page(client_as: Any, madoguchi: Any) -> None:
     official = client_as("soumu-official")
     official.post("/catalog/offerings/vendor-new/review/", {"decision": "publish"})
     assert madoguchi.offerings.get(slug="vendor-new").status == "published"
+
+
+def test_officials_create_and_edit_systems(client: Client, client_as: Any) -> None:
+    official = client_as("soumu-official")
+    assert client_as("obuse-manager").get("/catalog/systems/new/").status_code == 403
+    assert client.get("/catalog/systems/new/").status_code == 302  # to the login page
+    data = {
+        "name": "公共施設予約システム",
+        "name_kana": "コウキョウシセツヨヤクシステム",
+        "slug": "facility-booking",
+        "pattern": "B",
+        "business_areas": [],
+        "gov_cloud": "no",
+        "lifecycle": "available",
+    }
+    assert official.post("/catalog/systems/new/", data).status_code == 302
+    assert "公共施設予約システム" in client.get("/catalog/", {"q": "ｼｾﾂﾖﾔｸ"}).content.decode()
+    response = official.post("/catalog/systems/facility-booking/edit/", data | {"lifecycle": "retiring", "name": ""})
+    assert response.status_code == 400 and "error-summary" in response.content.decode()
+    official.post("/catalog/systems/facility-booking/edit/", data | {"lifecycle": "retiring"})
+    assert "提供終了予定" in client.get("/catalog/systems/facility-booking/").content.decode()
+
+
+def test_vendor_edits_own_offering_back_to_review_and_sees_the_decline_reason(client_as: Any, madoguchi: Any) -> None:
+    offering = madoguchi.offerings.get(slug="offer-a")  # the demo vendor's, published
+    vendor = client_as("vendor-demo")
+    data = {"product_name": "デモ窓口クラウド2", "price_min": "1000000", "price_max": "2000000", "spec_version": "1.0"}
+    assert vendor.post(f"/catalog/offerings/{offering.slug}/edit/", data).status_code == 302
+    offering.refresh_from_db()
+    assert (offering.product_name, offering.status) == ("デモ窓口クラウド2", "proposed")
+    assert client_as("saku-staff").get(f"/catalog/offerings/{offering.slug}/edit/").status_code == 404
+    client_as("soumu-official").post(
+        f"/catalog/offerings/{offering.slug}/review/", {"decision": "decline", "comment": "価格の根拠を添えてください"}
+    )
+    queue = vendor.get("/catalog/offerings/").content.decode()
+    assert "非承認" in queue and "価格の根拠を添えてください" in queue
