@@ -206,7 +206,7 @@ def system_facets(*, user: Any, query: SystemQuery) -> list[Facet]:
         Facet("spec", _("標準仕様への準拠"), query.spec, options(SPEC_CHOICES, spec_rows, query.spec)),
         Facet(
             "price",
-            _("参考価格帯"),
+            _("参考価格帯（年額）"),
             query.price,
             options([(b.value, b.label) for b in PRICE_BANDS], price_rows, query.price),
         ),

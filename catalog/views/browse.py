@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from portal import policy
@@ -73,11 +75,14 @@ def system_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def compare(request: HttpRequest) -> HttpResponse:
     """`/catalog/compare/?systems=a,b` or `?offerings=x,y`: up to four entries side by side."""
-    # `pick` comes from the checkboxes of the list page (a form that works without JavaScript).
     system_slugs = selectors.slugs_from(",".join([request.GET.get("systems", ""), *request.GET.getlist("pick")]))
     offering_slugs = selectors.slugs_from(
         ",".join([request.GET.get("offerings", ""), *request.GET.getlist("offering")])
     )
+    if "pick" in request.GET or "offering" in request.GET:
+        # The checkboxes of the list and system pages (no JavaScript needed) land on the shareable URL.
+        params = {"systems": ",".join(system_slugs), "offerings": ",".join(offering_slugs)}
+        return redirect(reverse("catalog:compare") + "?" + urlencode({k: v for k, v in params.items() if v}))
     messages_: list[str] = []
     limit = selectors.MAX_COMPARE
     for slugs in (system_slugs, offering_slugs):

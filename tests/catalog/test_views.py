@@ -105,7 +105,9 @@ def test_compare_limits(client: Client, madoguchi: Any) -> None:
     page = client.get("/catalog/compare/", {"systems": ",".join(slugs)}).content.decode()
     assert "比較できるのは4件までです" in page
     assert page.count('<th scope="col"><a href="/catalog/systems/') == 4
-    page = client.get("/catalog/compare/", {"pick": ["vrs", "library"]}).content.decode()
+    response = client.get("/catalog/compare/", {"pick": ["vrs", "library"]})
+    assert response.status_code == 302 and response["Location"] == "/catalog/compare/?systems=vrs%2Clibrary"
+    page = client.get(response["Location"]).content.decode()
     assert "ワクチン接種記録システム" in page and "図書館システム" in page
 
 
