@@ -51,7 +51,7 @@ class MigrationRowForm(forms.Form):
 
     @staticmethod
     def initial_for(row: MigrationStatus) -> dict[str, Any]:
-        cloud = {True: "yes", False: "no"}.get(row.on_gov_cloud, "") if row.on_gov_cloud is not None else ""
+        cloud = "" if row.on_gov_cloud is None else ("yes" if row.on_gov_cloud else "no")
         return {
             "status": row.status,
             "planned_fiscal_year": row.planned_fiscal_year or "",

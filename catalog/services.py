@@ -70,6 +70,14 @@ class StaleVersionError(Conflict):
         super().__init__(detail or stale_message(), code)
 
 
+class RowValidationError(ValidationError):
+    """A bad row among several saved together: names the row, so the form can show the error beside it."""
+
+    def __init__(self, row: MigrationStatus, error: ValidationError) -> None:
+        super().__init__(error.message_dict if hasattr(error, "error_dict") else {"status": error.messages})
+        self.row = row
+
+
 def stale_message() -> str:
     return _("ほかの人が先に更新しました。最新の内容を確認してから、もう一度保存してください。")
 
@@ -321,12 +329,16 @@ def migration_statuses_update(
 ) -> list[MigrationStatus]:
     """Save several businesses' statuses of one municipality at once (the form of 20): all or none."""
     policy.require(actor, "catalog.edit_migration_status", municipality)
+    saved = []
     with transaction.atomic():
-        return [
-            migration_status_update(actor=actor, status_row=row, data=data, version=version)
-            for row, data, version in changes
-            if row.municipality_id == municipality.pk
-        ]
+        for row, data, version in changes:
+            if row.municipality_id != municipality.pk:
+                continue
+            try:
+                saved.append(migration_status_update(actor=actor, status_row=row, data=data, version=version))
+            except ValidationError as exc:
+                raise RowValidationError(row, exc) from exc
+    return saved
 
 
 def step_progress_update(

@@ -148,25 +148,17 @@ def _save(request: HttpRequest, municipality: Organization, rows: list[Any], for
     except services.StaleVersionError:
         messages.error(request, services.stale_message())
         return 409
-    except services.ValidationError as exc:
-        _attach_errors(exc, rows, forms, changes)
+    except services.RowValidationError as exc:
+        form = forms[[r.pk for r in rows].index(exc.row.pk)]
+        for field, messages_ in exc.message_dict.items():
+            for message in messages_:
+                form.add_error(field if field in form.fields else "status", message)
         return 400
     if saved:
         messages.success(request, _("%(n)d業務の進捗を保存しました。") % {"n": len(saved)})
     else:
         messages.info(request, _("変更はありませんでした。"))
     return 302
-
-
-def _attach_errors(exc: Any, rows: list[Any], forms: list[MigrationRowForm], changes: list[Any]) -> None:
-    # The services stop at the first bad row; name it on its form.
-    failed = changes[0][0] if changes else None
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"status": exc.messages}
-    for row, form in zip(rows, forms, strict=True):
-        if failed is not None and row.pk == failed.pk:
-            for field, messages_ in errors.items():
-                for message in messages_:
-                    form.add_error(field if field in form.fields else "status", message)
 
 
 @login_required

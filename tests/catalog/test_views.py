@@ -262,7 +262,10 @@ def test_bad_row_is_400_and_saves_nothing(client_as: Any) -> None:
     data = _form_data("205419", family_register={"status": "migrated"}, national_pension={"status": "designated_hard"})
     response = client_as("obuse-staff").post("/catalog/migration/205419/", data)
     assert response.status_code == 400
-    assert "移行予定年度を入力してください" in response.content.decode()
+    page = response.content.decode()
+    # The message sits beside the row that caused it (国民年金), in the summary and at the field.
+    assert "国民年金 移行予定年度：特定移行支援システムは移行予定年度を入力してください" in page
+    assert 'id="id_national_pension-planned_fiscal_year_error"' in page
     assert not MigrationStatus.objects.filter(municipality__code="205419", source="reported").exists()
 
 
