@@ -4,8 +4,6 @@ the other gets a conflict, and no update is silently lost (PostgreSQL, real conc
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.db import connection, connections
@@ -16,25 +14,10 @@ from portal.audit import audit_history
 from portal.models import User
 
 
-@pytest.fixture
-def catalog_reseed(django_db_blocker: Any) -> Iterator[None]:
-    """A transactional test empties the tables when it ends: put the base and catalog data back."""
-    yield
-    from catalog.published import load_published_figures
-    from catalog.steps import load_step_definitions
-    from portal import demo
-    from portal.local_governments import load_local_governments
-
-    with django_db_blocker.unblock():
-        load_local_governments()
-        demo.seed()
-        load_published_figures()
-        load_step_definitions()
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers; SQLite serializes them")
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_saves_from_the_same_version(catalog_reseed: None) -> None:
+def test_concurrent_saves_from_the_same_version() -> None:
+    # The tables are emptied afterwards; tests/catalog/conftest.py loads the data again for the next test.
     row = MigrationStatus.objects.get(municipality__code="205419", business__slug="family_register")
     version = row.version
     barrier = threading.Barrier(2)
