@@ -26,11 +26,13 @@ from ..models import (
     BusinessArea,
     MigrationStatus,
     MigrationStatusValue,
+    PublishedSnapshotKind,
     Source,
     StepDefinition,
     StepProgress,
     StepState,
 )
+from ..published import latest_snapshot
 
 HISTORY_LIMIT = 30
 
@@ -115,6 +117,7 @@ def migration_status(request: HttpRequest, code: str) -> HttpResponse:
         "entries": list(zip(rows, forms, strict=True)),
         "history": _history(rows),
         "has_errors": any(form.errors for form in forms),
+        "snapshot": latest_snapshot(PublishedSnapshotKind.PROGRESS_RATES),
     }
     return render(request, "catalog/migration_status.html", context, status=status)
 

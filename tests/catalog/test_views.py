@@ -194,7 +194,7 @@ def test_migration_form_shows_the_twenty_businesses(client_as: Any) -> None:
     page = client_as("obuse-staff").get("/catalog/migration/205419/").content.decode()
     assert page.count('name="child_allowance-status"') == 1
     assert len(re.findall(r'name="[a-z_]+-status"', page)) == 20
-    assert "公表値" in page
+    assert "公表値は2026年1月時点のものです" in page and "総務省" in page
 
 
 @pytest.mark.parametrize("username", ["saku-staff", "tottori-pref-staff", "vendor-demo"])
