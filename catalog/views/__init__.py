@@ -1,0 +1,1 @@
+"""The catalog's pages: browse and compare (public), migration status, adoptions, offerings."""
