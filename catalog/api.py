@@ -284,7 +284,7 @@ class AdoptionViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("systems", SystemViewSet, basename="catalog-system")
 router.register("offerings", OfferingViewSet, basename="catalog-offering")
 router.register("migration-status", MigrationStatusViewSet, basename="catalog-migration-status")

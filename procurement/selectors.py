@@ -131,7 +131,6 @@ def procurements_for_system(*, user: Any, system: Any) -> QuerySet[JointProcurem
 
 
 # The name the catalog's system page looks up (catalog/views/browse.py); the same function.
-joint_procurements_for_system = procurements_for_system
 
 
 # The public dashboard (共同調達ダッシュボード): counts and lists only ---------------------------------

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from portal import policy
 from portal.models import OrganizationKind
+from procurement.selectors import procurements_for_system
 
 from .. import selectors
 from ..models import Pattern
@@ -43,16 +41,6 @@ def pattern_table(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/patterns.html", {"patterns": PATTERNS, "rows": rows})
 
 
-def _joint_procurements(request: HttpRequest, system: Any) -> Any:
-    """The joint procurements of this system, once the procurement register offers them (else None)."""
-    try:
-        module = importlib.import_module("procurement.selectors")
-    except ModuleNotFoundError:
-        return None
-    finder = getattr(module, "joint_procurements_for_system", None)
-    return finder(user=request.user, system=system) if finder is not None else None
-
-
 def system_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """`/catalog/systems/<slug>/`: what it is, what it means for the municipality, offerings, who uses it."""
     system = selectors.system_detail(user=request.user, slug=slug)
@@ -67,7 +55,7 @@ def system_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "municipality": municipality,
         "similar": selectors.similar_adopters(system=system, municipality=municipality),
         "adoptions": selectors.adoptions_for_system(user=request.user, system=system),
-        "joint_procurements": _joint_procurements(request, system),
+        "procurements": procurements_for_system(user=request.user, system=system),
         "can_edit": bool(policy.check(request.user, "catalog.edit_system", system)),
     }
     return render(request, "catalog/system_detail.html", context)
