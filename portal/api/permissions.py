@@ -35,6 +35,9 @@ class PolicyPermission(BasePermission):
             return True
         decision = policy.check(request.user, action)
         if not decision:
+            if request.user and request.user.is_authenticated and (getattr(view, "detail", False) or view.kwargs):
+                # Someone who may not even see the object learns nothing: 404 before 403.
+                view.get_object()
             self._refuse(request, decision.reason)
         return True
 

@@ -82,4 +82,4 @@ def test_route_answers_as_the_table_says(case: Case):
                 location = response.get("Location", "")
                 if "login" in case.note or location.startswith("/accounts/login/"):
                     continue
-    assert mismatches == []
+    assert not mismatches, "\n".join(mismatches)
