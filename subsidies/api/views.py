@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +24,10 @@ from ..checks import line_problems, matchers_for, validate_lines
 from ..errors import ClaimConflict, ClaimError, ClaimInvalid
 from ..models import Claim, OrganizationCap, Program, ProgramBudget
 from . import serializers as s
+
+
+# Token first: an anonymous caller then gets 401 with `WWW-Authenticate: Token`, as API.md says, not 403.
+AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 
 
 def refusal(error: ClaimError) -> Response:
@@ -61,6 +66,7 @@ class CapFilter(django_filters.FilterSet):
 class CapViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet[OrganizationCap]):
     queryset = OrganizationCap.objects.select_related("organization", "program").order_by("program", "organization")
     serializer_class = s.CapSerializer
+    authentication_classes = AUTHENTICATION
     filterset_class = CapFilter
     policy_actions = {"list": "subsidies.use_claims", "retrieve": "subsidies.use_claims"}
 
@@ -73,6 +79,7 @@ class ClaimViewSet(
     viewsets.GenericViewSet[Claim],
 ):
     serializer_class = s.ClaimSerializer
+    authentication_classes = AUTHENTICATION
     http_method_names = ["get", "post", "patch", "head", "options"]
     policy_actions = {
         "list": "subsidies.use_claims",
@@ -173,6 +180,7 @@ class CheckView(APIView):
     """
 
     policy_actions = {"post": "subsidies.use_claims"}
+    authentication_classes = AUTHENTICATION
 
     @extend_schema(request=s.CheckSerializer, responses={200: dict})
     def post(self, request: Request) -> Response:

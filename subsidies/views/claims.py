@@ -99,9 +99,16 @@ def _claim_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
         "may_attach": claim.status in (ClaimStatus.DRAFT, ClaimStatus.RETURNED, ClaimStatus.APPROVED)
         and policy.check(user, "subsidies.edit_claim", claim),
         "may_publish": policy.check(user, "subsidies.publish_result", claim),
-        "events": claim.events.select_related("actor", "actor_organization").order_by("at", "pk"),
+        "events": [
+            (
+                e,
+                workflow.ACTION_DONE.get(e.action, e.action),
+                ClaimStatus(e.from_status).label if e.from_status else "",
+                ClaimStatus(e.to_status).label,
+            )
+            for e in claim.events.select_related("actor", "actor_organization").order_by("at", "pk")
+        ],
         "edits": audit_history(claim).filter(action__in=["claim.edit", "claim.attach", "claim.result", "claim.plan"]),
-        "action_done": workflow.ACTION_DONE,
         "attachment_form": AttachmentForm(),
         "result": getattr(claim, "result", None),
         "result_form": ResultForm(initial=_result_initial(claim)),
@@ -224,6 +231,13 @@ def _claim_form(request: HttpRequest, *, program: Program, claim: Claim | None) 
             except ClaimConflict as error:
                 conflict = error.message
                 status_code = 409
+                if claim is not None:
+                    # Keep what the user typed; a second, deliberate save replaces the newer version.
+                    latest = Claim.objects.get(pk=claim.pk)
+                    data = request.POST.copy()
+                    data["version"] = str(latest.version)
+                    form = ClaimForm(data, fiscal_years=years)
+                    form.is_valid()
             except ClaimError as error:
                 other_errors = attach_line_errors(formset, error)
                 for key, messages in error.errors.items():
