@@ -74,7 +74,8 @@ def seed(**options: Any) -> list[dict[str, str]]:
     credentials = []
     for demo in DEMO_LOGINS:
         organization = organizations[demo.organization]
-        user, _created = User.objects.update_or_create(
+        # No select_related here: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        user, _created = User.objects.select_related(None).update_or_create(
             username=demo.username,
             defaults={
                 "organization": organization,
