@@ -198,3 +198,26 @@ def test_the_line_form_loads_its_script_without_inline_code(programs: Any, clien
     assert 'src="/static/subsidies/claim_form.js"' in page
     assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) is None
     assert 'data-check-url="/api/v1/subsidies/check/"' in page
+
+
+def test_admin_lets_the_owning_ministry_maintain_its_programs(programs: Any, users: Any, client_as: Any) -> None:
+    soumu, cao = client_as("soumu-official"), client_as("cao-official")
+    standardization = programs["standardization"]
+    assert soumu.get("/admin/subsidies/program/").status_code == 200
+    assert soumu.get(f"/admin/subsidies/program/{standardization.pk}/change/").status_code == 200
+    # 内閣府 reads 総務省's program but cannot change it
+    refused = cao.post(f"/admin/subsidies/program/{standardization.pk}/change/", {"name": "書き換え"})
+    assert refused.status_code == 403
+    standardization.refresh_from_db()
+    assert standardization.name != "書き換え"
+    response = soumu.post(
+        "/admin/subsidies/programbudget/add/",
+        {"program": standardization.pk, "fiscal_year": "2027", "label": "令和9年度予算", "budget": "30000000000"},
+    )
+    assert response.status_code == 302
+    assert standardization.budgets.get(fiscal_year=2027).budget == 30_000_000_000
+    assert client_as("obuse-staff").get("/admin/subsidies/program/").status_code == 302
+    claim = make_claim(S.SUBMITTED, program=standardization, by=users["obuse-staff"])
+    assert soumu.get(f"/admin/subsidies/claim/{claim.pk}/change/").status_code == 200
+    assert soumu.post(f"/admin/subsidies/claim/{claim.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Claim.objects.filter(pk=claim.pk).exists()
