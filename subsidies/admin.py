@@ -33,7 +33,17 @@ class BudgetInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(PolicyAdmin):
-    list_display = ["code", "name", "kind", "owner", "rate_label", "cap", "cap_basis", "acceptance_from", "acceptance_until"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "owner",
+        "rate_label",
+        "cap",
+        "cap_basis",
+        "acceptance_from",
+        "acceptance_until",
+    ]
     list_filter = ["kind", "owner"]
     search_fields = ["code", "name"]
     inlines = [CategoryInline, RuleInline, BudgetInline]
@@ -51,7 +61,6 @@ class OrganizationCapAdmin(PolicyAdmin):
     list_display = ["organization", "program", "cap", "granted", "is_demo"]
     list_filter = ["program", "is_demo"]
     search_fields = ["organization__name", "organization__slug"]
-    autocomplete_fields: list[str] = []
     raw_id_fields = ["organization"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -63,8 +72,8 @@ class EventInline(admin.TabularInline):
     model = ClaimEvent
     extra = 0
     can_delete = False
-    fields = ["at", "actor", "action", "from_status", "to_status", "comment", "amount"]
-    readonly_fields = fields
+    fields = ("at", "actor", "action", "from_status", "to_status", "comment", "amount")
+    readonly_fields = ("at", "actor", "action", "from_status", "to_status", "comment", "amount")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -72,7 +81,16 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Claim)
 class ClaimAdmin(PolicyAdmin):
-    list_display = ["pk", "title", "applicant", "program", "fiscal_year", "status", "requested_amount", "decided_amount"]
+    list_display = [
+        "pk",
+        "title",
+        "applicant",
+        "program",
+        "fiscal_year",
+        "status",
+        "requested_amount",
+        "decided_amount",
+    ]
     list_filter = ["status", "program", "fiscal_year"]
     search_fields = ["title", "applicant__name", "decision_number"]
     inlines = [EventInline]

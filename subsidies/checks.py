@@ -50,7 +50,9 @@ def matchers_for(program: Program) -> list[RuleMatcher]:
     return [m for m in (RuleMatcher.of(rule) for rule in program.ineligible_rules.all()) if m is not None]
 
 
-def line_problems(matchers: Sequence[RuleMatcher], *, category: str, description: str, justification: str) -> list[dict]:
+def line_problems(
+    matchers: Sequence[RuleMatcher], *, category: str, description: str, justification: str
+) -> list[dict]:
     """The problems of one line: each not-eligible rule its description matches, and whether it is justified."""
     text = _fold(description)
     resolved = bool((justification or "").strip())

@@ -40,11 +40,36 @@ DEMO_CAPS = {
 }
 
 STD_LINES = [
-    {"category": "A", "description": "標準仕様書とのFit&Gap分析・移行計画策定支援", "vendor": "信州自治体コンサルティング", "amount": 4_180_000},
-    {"category": "B", "description": "住民記録・税データの移行と外字の文字情報基盤文字への同定", "vendor": "長野情報システム", "amount": 12_650_000},
-    {"category": "C", "description": "標準準拠システムの環境接続・初期パラメータ設定", "vendor": "長野情報システム", "amount": 6_270_000},
-    {"category": "D", "description": "標準準拠システムの総合テスト・操作研修", "vendor": "長野情報システム", "amount": 3_520_000},
-    {"category": "E", "description": "財務会計システムとの連携プログラム改修", "vendor": "信濃ソフトウェア", "amount": 2_860_000},
+    {
+        "category": "A",
+        "description": "標準仕様書とのFit&Gap分析・移行計画策定支援",
+        "vendor": "信州自治体コンサルティング",
+        "amount": 4_180_000,
+    },
+    {
+        "category": "B",
+        "description": "住民記録・税データの移行と外字の文字情報基盤文字への同定",
+        "vendor": "長野情報システム",
+        "amount": 12_650_000,
+    },
+    {
+        "category": "C",
+        "description": "標準準拠システムの環境接続・初期パラメータ設定",
+        "vendor": "長野情報システム",
+        "amount": 6_270_000,
+    },
+    {
+        "category": "D",
+        "description": "標準準拠システムの総合テスト・操作研修",
+        "vendor": "長野情報システム",
+        "amount": 3_520_000,
+    },
+    {
+        "category": "E",
+        "description": "財務会計システムとの連携プログラム改修",
+        "vendor": "信濃ソフトウェア",
+        "amount": 2_860_000,
+    },
 ]
 TRAVEL = {"category": "D", "description": "職員の旅費（ベンダー研修への出張）", "vendor": "", "amount": 86_400}
 LEASE = {
@@ -55,8 +80,18 @@ LEASE = {
     "justification": "令和8年1月の移行期限に間に合わせるため契約期間中に解約した残債で、区分Fの経費です。",
 }
 DIGIDEN_LINES = [
-    {"category": "1", "description": "窓口DX SaaS（書かない窓口）の導入・初期設定", "vendor": "デモ自治体クラウド株式会社", "amount": 38_500_000},
-    {"category": "3", "description": "窓口業務のBPR（業務改革）支援委託", "vendor": "信州自治体コンサルティング", "amount": 6_600_000},
+    {
+        "category": "1",
+        "description": "窓口DX SaaS（書かない窓口）の導入・初期設定",
+        "vendor": "デモ自治体クラウド株式会社",
+        "amount": 38_500_000,
+    },
+    {
+        "category": "3",
+        "description": "窓口業務のBPR（業務改革）支援委託",
+        "vendor": "信州自治体コンサルティング",
+        "amount": 6_600_000,
+    },
     {"category": "4", "description": "窓口用タブレット端末の購入", "vendor": "長野OA機器", "amount": 4_400_000},
 ]
 
@@ -89,7 +124,8 @@ def _member(code: str, role: str) -> User:
 def _clear_previous() -> None:
     claims = Claim.objects.filter(is_demo=True)
     AuditEntry.objects.filter(
-        target_type=ContentType.objects.get_for_model(Claim), target_id__in=[str(pk) for pk in claims.values_list("pk", flat=True)]
+        target_type=ContentType.objects.get_for_model(Claim),
+        target_id__in=[str(pk) for pk in claims.values_list("pk", flat=True)],
     ).delete()
     claims.delete()
 
@@ -120,12 +156,16 @@ class Story:
         self.staff = _member(code, Role.STAFF)
         self.manager = _member(code, Role.MANAGER)
         self.claim = services.claim_create(
-            actor=self.staff, program=program, fiscal_year=fy, title=title, line_items=lines,
+            actor=self.staff,
+            program=program,
+            fiscal_year=fy,
+            title=title,
+            line_items=lines,
             businesses=list(BusinessArea.objects.filter(is_standardized=True).order_by("order", "code")[:3]),
         )
         Claim.objects.filter(pk=self.claim.pk).update(is_demo=True)
         org = self.claim.applicant
-        self.prefecture = _member(org.prefecture.slug, Role.STAFF) if org.prefecture_id else None
+        self.prefecture = _member(org.prefecture.slug, Role.STAFF) if org.prefecture is not None else None
         owner = program.owner.slug
         self.official = User.objects.filter(username=f"{owner}-official").first() or _member(owner, Role.STAFF)
         self.payer = User.objects.filter(username=f"{owner}-payer").first() or _member(owner, Role.MANAGER)
@@ -157,7 +197,8 @@ def seed(*, scale: str = "demo", stdout: Any = None) -> None:
         fy = fiscal_year(timezone.localdate())
         for program in programs.values():
             ProgramBudget.objects.get_or_create(
-                program=program, fiscal_year=fy,
+                program=program,
+                fiscal_year=fy,
                 defaults={"label": f"{fy}年度（デモ）", "budget": 500 * OKU, "is_demo": True},
             )
         for code, cap in DEMO_CAPS.items():
@@ -182,7 +223,8 @@ def _stories(programs: dict[str, Program], fy: int) -> None:
     paid.approve().report([*STD_LINES[:4], LEASE]).fix()
     paid.do("pay", paid.payer, comment="支払を完了しました。")
     services.result_publish(
-        claim=paid.claim, actor=paid.staff,
+        claim=paid.claim,
+        actor=paid.staff,
         implementation_status="住民記録・個人住民税など5業務を標準準拠システムへ移行し、ガバメントクラウド上で稼働を開始しました。",
         effects="帳票の様式統一により窓口の交付事務が1件あたり約3分短縮。運用経費は年約1,100万円の削減を見込みます。",
     )
@@ -197,14 +239,23 @@ def _stories(programs: dict[str, Program], fy: int) -> None:
     fixed = Story(std, "202011", "基幹業務20業務の標準準拠システム移行", _scaled(STD_LINES, 9), fy).submit()
     fixed.approve((9, 10)).report(_scaled(STD_LINES[:4], 8)).fix()
     services.result_publish(
-        claim=fixed.claim, actor=fixed.staff,
+        claim=fixed.claim,
+        actor=fixed.staff,
         implementation_status="20業務のうち18業務の移行を完了。残る2業務は特定移行支援システムとして令和9年度に移行予定。",
         effects="住民記録と税の情報連携が自動化され、月約120時間の照合作業が不要になりました。",
     )
     # 鳥取県: 智頭町 approved and reported, 鳥取市 rejected, the prefecture's own claim in review
     Story(std, "313289", "標準準拠システム移行（住民記録・税・福祉）", STD_LINES, fy).submit().approve()
-    Story(std, "313289", "標準準拠システム移行（戸籍附票・選挙）", STD_LINES[:3], fy).submit().approve().report(STD_LINES[:3])
-    rejected = Story(std, "312011", "庁内ネットワーク更改", [{"category": "C", "description": "庁内LAN機器の更新", "vendor": "鳥取通信", "amount": 24_000_000}], fy).submit()
+    Story(std, "313289", "標準準拠システム移行（戸籍附票・選挙）", STD_LINES[:3], fy).submit().approve().report(
+        STD_LINES[:3]
+    )
+    rejected = Story(
+        std,
+        "312011",
+        "庁内ネットワーク更改",
+        [{"category": "C", "description": "庁内LAN機器の更新", "vendor": "鳥取通信", "amount": 24_000_000}],
+        fy,
+    ).submit()
     rejected.do("reject", rejected.official, comment="庁内LAN機器の更新は標準準拠システムへの移行経費にあたりません。")
     Story(std, "310000", "県の標準準拠システム移行（生活保護・児童扶養手当）", _scaled(STD_LINES, 2), fy).submit()
     # 静岡県: a withdrawn claim and one waiting for the prefecture
@@ -216,8 +267,17 @@ def _stories(programs: dict[str, Program], fy: int) -> None:
     # デジ田: 佐久市 TYPE1 with 窓口DX SaaS in review, 長野市 TYPE S decided
     type1 = Story(programs["digiden-type1"], "202177", "書かない窓口の導入（窓口DX SaaS）", DIGIDEN_LINES, fy)
     services.digiden_plan_save(
-        claim=type1.claim, actor=type1.staff, uses_madoguchi_saas=True, bpr_route="advisor_dispatch",
+        claim=type1.claim,
+        actor=type1.staff,
+        uses_madoguchi_saas=True,
+        bpr_route="advisor_dispatch",
         service_name="窓口DX SaaS（デモ）",
     )
     type1.submit()
-    Story(programs["digiden-type-s"], "202011", "デジタル行財政改革 先行挑戦（窓口・施設予約）", _scaled(DIGIDEN_LINES, 12), fy).submit().approve()
+    Story(
+        programs["digiden-type-s"],
+        "202011",
+        "デジタル行財政改革 先行挑戦（窓口・施設予約）",
+        _scaled(DIGIDEN_LINES, 12),
+        fy,
+    ).submit().approve()

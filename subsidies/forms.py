@@ -88,6 +88,4 @@ class ScoreForm(forms.Form):
     bpr_route = forms.ChoiceField(
         label=_("BPRの実施"), choices=BprRoute.choices, widget=forms.RadioSelect, initial=BprRoute.NONE
     )
-    base_score = forms.IntegerField(
-        label=_("加点前の評価点（任意）"), required=False, min_value=0, max_value=100
-    )
+    base_score = forms.IntegerField(label=_("加点前の評価点（任意）"), required=False, min_value=0, max_value=100)

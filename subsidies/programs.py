@@ -18,17 +18,34 @@ from .models import EligibleCategory, IneligibleRule, Program, ProgramBudget
 OKU = 100_000_000
 
 STANDARDIZATION_CATEGORIES = [
-    ("A", "調査等準備経費", "標準仕様書と現行システムとの比較分析（Fit&Gap）、現行システムの調査、業務の見直し、移行計画の作成、これらのための外部人材の活用。"),
-    ("B", "文字の標準化・データ移行等", "外字の文字情報基盤文字への同定（ツールを含む）、ガバメントクラウド等へのデータ移行（ツールを含む）、データクレンジング。"),
+    (
+        "A",
+        "調査等準備経費",
+        "標準仕様書と現行システムとの比較分析（Fit&Gap）、現行システムの調査、業務の見直し、移行計画の作成、これらのための外部人材の活用。",
+    ),
+    (
+        "B",
+        "文字の標準化・データ移行等",
+        "外字の文字情報基盤文字への同定（ツールを含む）、ガバメントクラウド等へのデータ移行（ツールを含む）、データクレンジング。",
+    ),
     ("C", "環境構築", "標準準拠システムの環境への接続、初期パラメータの設定。"),
     ("D", "テスト・研修", "標準準拠システムのテスト、操作研修。"),
     ("E", "関連システムとの連携", "API等でデータをやり取りする関連システムの連携プログラムの改修、接続設定。"),
-    ("F", "既存システムの整理", "期限内の移行のため現行契約を早期に終了することによるやむを得ない追加経費（リース残債等）。"),
+    (
+        "F",
+        "既存システムの整理",
+        "期限内の移行のため現行契約を早期に終了することによるやむを得ない追加経費（リース残債等）。",
+    ),
 ]
 
 # (code, rule shown to the user, keywords, categories where the rule does not apply)
 STANDARDIZATION_RULES = [
-    ("usage-fees", "アプリケーションの利用料・使用料・リース料等の運用経費", "利用料、使用料、リース料、リース、保守料、ライセンス料", ""),
+    (
+        "usage-fees",
+        "アプリケーションの利用料・使用料・リース料等の運用経費",
+        "利用料、使用料、リース料、リース、保守料、ライセンス料",
+        "",
+    ),
     ("ai-rpa", "業務の見直しにあわせて導入するAI・RPA", "AI、RPA、人工知能", ""),
     ("ordinance-pia", "条例改正・特定個人情報保護評価（PIA）", "条例、PIA、特定個人情報保護評価", ""),
     ("staff-costs", "地方公共団体の職員の人件費・時間外勤務手当", "人件費、給与、時間外、超過勤務、残業", ""),
@@ -124,7 +141,7 @@ def load_programs() -> list[Program]:
     owners = {o.slug: o for o in Organization.objects.filter(slug__in={p["owner"] for p in PROGRAMS})}
     loaded = []
     for spec in PROGRAMS:
-        program, created = Program.objects.get_or_create(
+        program, _created = Program.objects.get_or_create(
             code=spec["code"],
             defaults={
                 "name": spec["name"],

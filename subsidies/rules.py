@@ -181,7 +181,9 @@ def publish_result(user: Any, claim: Claim) -> Decision:
 
 @rule("subsidies.change_plan")
 def change_plan(user: Any, claim: Claim) -> Decision:
-    return edit_claim(user, claim)
+    if not applicant_member(user, claim):
+        return deny(_("計画を変更できるのは申請団体の職員です。"))
+    return ALLOW
 
 
 @scope(ClaimResult)

@@ -14,7 +14,7 @@ from ..workflow import ACTIONS
 
 class BudgetSerializer(serializers.Serializer[Any]):
     fiscal_year = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     budget = serializers.IntegerField()
     decided = serializers.IntegerField(source="reserved")
     remaining = serializers.IntegerField()
@@ -34,7 +34,7 @@ class IneligibleRuleSerializer(serializers.Serializer[Any]):
 
 
 class ProgramSerializer(serializers.ModelSerializer[Program]):
-    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    owner: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     rate = serializers.CharField(source="rate_label", help_text='a fraction, e.g. "1/2"')
     budgets = BudgetSerializer(many=True, read_only=True)
     eligible_categories = CategorySerializer(source="categories", many=True, read_only=True)
@@ -62,8 +62,8 @@ class ProgramSerializer(serializers.ModelSerializer[Program]):
 
 
 class CapSerializer(serializers.ModelSerializer[OrganizationCap]):
-    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    program = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organization: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    program: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     remaining = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -98,11 +98,13 @@ def _lines(obj: Claim, manager: str) -> list[dict[str, Any]]:
 
 
 class ClaimSerializer(serializers.ModelSerializer[Claim]):
-    applicant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    program = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    applicant: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    program: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     line_items = serializers.SerializerMethodField()
     actual_line_items = serializers.SerializerMethodField()
-    businesses = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    businesses: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
 
     class Meta:
         model = Claim
@@ -141,7 +143,9 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
 
 
 class ClaimCreateSerializer(serializers.Serializer[Any]):
-    program = serializers.SlugRelatedField(slug_field="code", queryset=Program.objects.all())
+    program: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", queryset=Program.objects.all()
+    )
     fiscal_year = serializers.IntegerField()
     title = serializers.CharField(max_length=200)
     line_items = serializers.ListField(child=serializers.DictField(), required=False, default=list)
@@ -165,13 +169,27 @@ class TransitionSerializer(serializers.Serializer[Any]):
 class HistorySerializer(serializers.ModelSerializer[ClaimEvent]):
     actor = serializers.CharField(source="actor.username")
     actor_name = serializers.CharField(source="actor.__str__")
-    actor_organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    actor_organization: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = ClaimEvent
-        fields = ["at", "actor", "actor_name", "actor_organization", "action", "from_status", "to_status", "comment", "amount"]
+        fields = [
+            "at",
+            "actor",
+            "actor_name",
+            "actor_organization",
+            "action",
+            "from_status",
+            "to_status",
+            "comment",
+            "amount",
+        ]
 
 
 class CheckSerializer(serializers.Serializer[Any]):
-    program = serializers.SlugRelatedField(slug_field="code", queryset=Program.objects.all())
+    program: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", queryset=Program.objects.all()
+    )
     line_items = serializers.ListField(child=serializers.DictField())

@@ -25,7 +25,6 @@ from ..errors import ClaimConflict, ClaimError, ClaimInvalid
 from ..models import Claim, OrganizationCap, Program, ProgramBudget
 from . import serializers as s
 
-
 # Token first: an anonymous caller then gets 401 with `WWW-Authenticate: Token`, as API.md says, not 403.
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 
@@ -46,9 +45,7 @@ def _businesses(slugs: list[str]) -> list[BusinessArea]:
 
 
 class ProgramViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet[Program]):
-    queryset = Program.objects.select_related("owner").prefetch_related(
-        "categories", "ineligible_rules", "budgets"
-    )
+    queryset = Program.objects.select_related("owner").prefetch_related("categories", "ineligible_rules", "budgets")
     serializer_class = s.ProgramSerializer
     lookup_field = "code"
     policy_actions = {"list": None, "retrieve": None}

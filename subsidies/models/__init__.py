@@ -1,9 +1,9 @@
 """Subsidy programs, their budgets and caps; claims, their lines, history, attachments and results."""
 
 from .claims import (
-    BprRoute,
     ActualLineItem,
     Attachment,
+    BprRoute,
     Claim,
     ClaimEvent,
     ClaimResult,

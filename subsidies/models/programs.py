@@ -43,7 +43,9 @@ class Program(models.Model):
     cap = models.PositiveBigIntegerField(_("上限額（円）"), null=True, blank=True)
     cap_basis = models.CharField(_("上限の対象"), max_length=16, choices=CapBasis.choices, default=CapBasis.SUBSIDY)
     uses_organization_caps = models.BooleanField(
-        _("団体ごとの補助上限額を使う"), default=False, help_text=_("補助上限額から交付決定済みの額を差し引いた残額まで。")
+        _("団体ごとの補助上限額を使う"),
+        default=False,
+        help_text=_("補助上限額から交付決定済みの額を差し引いた残額まで。"),
     )
     rounding_unit = models.PositiveIntegerField(_("端数処理の単位（円）"), default=1000)
     routes_through_prefecture = models.BooleanField(_("都道府県を経由する"), default=True)
@@ -106,7 +108,9 @@ class IneligibleRule(models.Model):
     title = models.CharField(_("対象外となる経費"), max_length=200)
     guidance = models.TextField(_("説明"), blank=True)
     keywords = models.CharField(
-        _("キーワード"), max_length=400, help_text=_("読点・カンマ・空白で区切ります。説明にどれかを含む明細に指摘を付けます。")
+        _("キーワード"),
+        max_length=400,
+        help_text=_("読点・カンマ・空白で区切ります。説明にどれかを含む明細に指摘を付けます。"),
     )
     exempt_categories = models.CharField(
         _("対象となる区分"),

@@ -132,7 +132,9 @@ def claim_update(
     """
     policy.require(actor, "subsidies.edit_claim", claim)
     if isinstance(version, bool) or not isinstance(version, int):
-        raise ClaimInvalid(_("版（version）を指定してください。"), {"version": [_("最後に読み込んだ版の番号が必要です。")]})
+        raise ClaimInvalid(
+            _("版（version）を指定してください。"), {"version": [_("最後に読み込んだ版の番号が必要です。")]}
+        )
     lines = None
     if title is not _UNSET:
         title = _check_title(title)
@@ -149,8 +151,10 @@ def claim_update(
             )
         if current.version != version:
             raise ClaimConflict(
-                _("ほかの人がこの申請を先に保存しました（現在の版 %(current)d、編集を始めた版 %(yours)d）。"
-                  "最新の内容を確認してから、もう一度保存してください。")
+                _(
+                    "ほかの人がこの申請を先に保存しました（現在の版 %(current)d、編集を始めた版 %(yours)d）。"
+                    "最新の内容を確認してから、もう一度保存してください。"
+                )
                 % {"current": current.version, "yours": version}
             )
         before = audit_snapshot(current, SNAPSHOT_FIELDS)
@@ -168,7 +172,11 @@ def claim_update(
         current.version += 1
         current.save()
         audit_record(
-            actor=actor, target=current, action="claim.edit", before=before, after=audit_snapshot(current, SNAPSHOT_FIELDS)
+            actor=actor,
+            target=current,
+            action="claim.edit",
+            before=before,
+            after=audit_snapshot(current, SNAPSHOT_FIELDS),
         )
     return current
 
@@ -228,7 +236,11 @@ def result_publish(
             target=claim,
             action="claim.result",
             before=None if _created else before,
-            after={"implementation_status": result.implementation_status, "effects": result.effects, "published": published},
+            after={
+                "implementation_status": result.implementation_status,
+                "effects": result.effects,
+                "published": published,
+            },
         )
     return result
 
@@ -255,9 +267,7 @@ def digiden_plan_save(
     with transaction.atomic():
         plan, created = DigidenPlan.objects.select_for_update().get_or_create(claim=claim)
         if claim.status in SELECTED and plan.uses_madoguchi_saas and not uses_madoguchi_saas:
-            raise ClaimConflict(
-                _("採択後に、窓口DX SaaS から他のサービスへ計画を変更することはできません。")
-            )
+            raise ClaimConflict(_("採択後に、窓口DX SaaS から他のサービスへ計画を変更することはできません。"))
         if claim.status not in SELECTED and claim.status not in (ClaimStatus.DRAFT, ClaimStatus.RETURNED):
             raise ClaimConflict(_("審査中の申請の計画は変更できません。"))
         before = None if created else audit_snapshot(plan, ["uses_madoguchi_saas", "bpr_route", "service_name"])

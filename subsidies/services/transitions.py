@@ -160,14 +160,18 @@ def _line_dict(line: Any) -> dict[str, Any]:
 
 def _lock_money(claim: Claim) -> tuple[ProgramBudget, OrganizationCap | None]:
     """Lock the fiscal-year budget row, then the organization's cap row (the one order everyone uses)."""
-    budget = ProgramBudget.objects.select_for_update().filter(program=claim.program, fiscal_year=claim.fiscal_year).first()
+    budget = (
+        ProgramBudget.objects.select_for_update().filter(program=claim.program, fiscal_year=claim.fiscal_year).first()
+    )
     if budget is None:
-        raise ClaimConflict(
-            _("%(fy)d年度の予算が登録されていないため交付決定できません。") % {"fy": claim.fiscal_year}
-        )
+        raise ClaimConflict(_("%(fy)d年度の予算が登録されていないため交付決定できません。") % {"fy": claim.fiscal_year})
     cap = None
     if claim.program.uses_organization_caps:
-        cap = OrganizationCap.objects.select_for_update().filter(program=claim.program, organization=claim.applicant).first()
+        cap = (
+            OrganizationCap.objects.select_for_update()
+            .filter(program=claim.program, organization=claim.applicant)
+            .first()
+        )
         if cap is None:
             raise ClaimConflict(_("申請団体の補助上限額が登録されていないため交付決定できません。"))
     return budget, cap
@@ -182,7 +186,8 @@ def _approve(claim: Claim, actor: Any, amount: Any, actual: Any) -> int | None:
         raise ClaimInvalid(_("交付決定額は1円以上です。"), {"amount": [_("1円以上にしてください。")]})
     if amount > claim.requested_amount:
         raise ClaimInvalid(
-            _("交付決定額は申請額（%(requested)s円）以下にしてください。") % {"requested": f"{claim.requested_amount:,}"},
+            _("交付決定額は申請額（%(requested)s円）以下にしてください。")
+            % {"requested": f"{claim.requested_amount:,}"},
             {"amount": [_("申請額を超えています。")]},
         )
     budget, cap = _lock_money(claim)

@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import policy, selectors as portal_selectors
+from portal import policy
+from portal import selectors as portal_selectors
 from portal.audit import audit_history
 
 from .. import rules, selectors, services, workflow
@@ -84,9 +85,7 @@ def _claim_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
             for x in claim.line_items.all()
         ],
     )
-    steps = [
-        step for step in rules.available_steps(user, claim) if step.action != "report"
-    ]
+    steps = [step for step in rules.available_steps(user, claim) if step.action != "report"]
     may_report = any(step.action == "report" for step in rules.available_steps(user, claim))
     plan = getattr(claim, "digiden_plan", None) if claim.program.kind in DIGIDEN_KINDS else None
     return {
@@ -118,7 +117,11 @@ def _claim_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
         if plan
         else None,
         "plan_form": PlanForm(
-            initial={"uses_madoguchi_saas": plan.uses_madoguchi_saas, "bpr_route": plan.bpr_route, "service_name": plan.service_name}
+            initial={
+                "uses_madoguchi_saas": plan.uses_madoguchi_saas,
+                "bpr_route": plan.bpr_route,
+                "service_name": plan.service_name,
+            }
             if plan
             else {"bpr_route": "none"}
         ),
@@ -153,8 +156,10 @@ def claim_transition(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransitionForm(request.POST)
     if not form.is_valid():
         context = _claim_context(request, claim)
-        context["action_error"] = _("入力内容を確認してください。") + " " + " ".join(
-            str(e) for errors in form.errors.values() for e in errors
+        context["action_error"] = (
+            _("入力内容を確認してください。")
+            + " "
+            + " ".join(str(e) for errors in form.errors.values() for e in errors)
         )
         return render(request, "subsidies/claim_detail.html", context, status=400)
     action = form.cleaned_data["action"]
@@ -169,11 +174,10 @@ def claim_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except ClaimError as error:
         context = _claim_context(request, get_claim(request, pk))
         context["action_error"] = error.message
-        context["action_error_details"] = [m for messages in error.errors.values() for m in messages]
+        context["action_error_details"] = [m for texts in error.errors.values() for m in texts]
         return render(
             request, "subsidies/claim_detail.html", context, status=409 if isinstance(error, ClaimConflict) else 400
         )
-
 
     messages.success(request, _("「%(action)s」を行いました。") % {"action": workflow.ACTION_DONE[action]})
     return redirect("subsidies:claim-detail", pk=claim.pk)
@@ -240,14 +244,12 @@ def _claim_form(request: HttpRequest, *, program: Program, claim: Claim | None) 
                     form.is_valid()
             except ClaimError as error:
                 other_errors = attach_line_errors(formset, error)
-                for key, messages in error.errors.items():
+                for key, texts in error.errors.items():
                     if key in form.fields:
-                        for message in messages:
+                        for message in texts:
                             form.add_error(key, message)
                 status_code = 400
             else:
-                from django.contrib import messages
-
                 messages.success(request, _("保存しました。"))
                 return redirect("subsidies:claim-detail", pk=claim.pk)
         else:
@@ -288,7 +290,9 @@ def _claim_form(request: HttpRequest, *, program: Program, claim: Claim | None) 
         "other_errors": other_errors,
         "rules": program.ineligible_rules.all(),
         "categories": program.categories.all(),
-        "remaining_cap": selectors.remaining_cap(program, request.user.organization),  # type: ignore[union-attr]
+        "remaining_cap": selectors.remaining_cap(program, request.user.organization)  # type: ignore[union-attr]
+        if request.user.organization  # type: ignore[union-attr]
+        else None,
     }
     return render(request, "subsidies/claim_form.html", context, status=status_code)
 
@@ -320,8 +324,6 @@ def claim_report(request: HttpRequest, pk: int) -> HttpResponse:
                     error_message += " " + " ".join(rest)
                 status_code = 409 if isinstance(error, ClaimConflict) else 400
             else:
-                from django.contrib import messages
-
                 messages.success(request, _("実績を報告しました。"))
                 return redirect("subsidies:claim-detail", pk=claim.pk)
         else:
@@ -338,4 +340,3 @@ def claim_report(request: HttpRequest, pk: int) -> HttpResponse:
         {"claim": claim, "formset": formset, "error_message": error_message, "categories": program.categories.all()},
         status=status_code,
     )
-

@@ -36,7 +36,10 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("subsidies:claim-detail", pk=claim.pk)
     try:
         services.attachment_add(
-            claim=claim, actor=request.user, upload=form.cleaned_data["file"], description=form.cleaned_data["description"]
+            claim=claim,
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
         )
     except ClaimError as error:
         messages.error(request, error.message)

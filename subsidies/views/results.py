@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import policy, selectors as portal_selectors
+from portal import policy
+from portal import selectors as portal_selectors
 
 from .. import services
 from ..errors import ClaimError
@@ -21,9 +22,7 @@ from .claims import get_claim
 
 
 def _results():
-    return ClaimResult.objects.select_related(
-        "claim__applicant", "claim__applicant__prefecture", "claim__program"
-    )
+    return ClaimResult.objects.select_related("claim__applicant", "claim__applicant__prefecture", "claim__program")
 
 
 def result_list(request: HttpRequest) -> HttpResponse:

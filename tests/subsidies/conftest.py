@@ -48,8 +48,18 @@ def programs(db: Any) -> dict[str, Program]:
 
 
 GOOD_LINES = [
-    {"category": "A", "description": "標準仕様書とのFit&Gap分析業務委託", "vendor": "信州コンサルティング", "amount": 3_300_000},
-    {"category": "B", "description": "住民記録データの移行・外字同定", "vendor": "長野情報システム", "amount": 5_456_789},
+    {
+        "category": "A",
+        "description": "標準仕様書とのFit&Gap分析業務委託",
+        "vendor": "信州コンサルティング",
+        "amount": 3_300_000,
+    },
+    {
+        "category": "B",
+        "description": "住民記録データの移行・外字同定",
+        "vendor": "長野情報システム",
+        "amount": 5_456_789,
+    },
     {"category": "D", "description": "標準準拠システムの操作研修", "vendor": "長野情報システム", "amount": 1_200_000},
 ]
 TRAVEL_LINE = {"category": "D", "description": "職員の旅費（研修参加）", "vendor": "", "amount": 48_000}

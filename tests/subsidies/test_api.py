@@ -21,7 +21,12 @@ def test_done_when_journey_through_the_api(programs: Any, api_as: Any) -> None:
     lines = [GOOD_LINES[0], GOOD_LINES[1], GOOD_LINES[2], TRAVEL_LINE]
     created = staff.post(
         CLAIMS,
-        {"program": "standardization", "fiscal_year": this_fiscal_year(), "title": "標準化移行（API）", "line_items": lines},
+        {
+            "program": "standardization",
+            "fiscal_year": this_fiscal_year(),
+            "title": "標準化移行（API）",
+            "line_items": lines,
+        },
         format="json",
     )
     assert created.status_code == 201, created.json()
@@ -44,10 +49,17 @@ def test_done_when_journey_through_the_api(programs: Any, api_as: Any) -> None:
 
     assert transition(manager, claim_id, "submit").json()["status"] == "submitted"
     assert transition(prefecture, claim_id, "confirm").json()["status"] == "under_review"
-    assert transition(official, claim_id, "return", comment="見積書の添付をお願いします。").json()["status"] == "returned"
+    assert (
+        transition(official, claim_id, "return", comment="見積書の添付をお願いします。").json()["status"] == "returned"
+    )
     returned = staff.get(f"{CLAIMS}{claim_id}/").json()
     fixed_lines = [{**GOOD_LINES[0], "amount": 3_000_000}, GOOD_LINES[1], GOOD_LINES[2]]
-    assert staff.patch(f"{CLAIMS}{claim_id}/", {"version": returned["version"], "line_items": fixed_lines}, format="json").status_code == 200
+    assert (
+        staff.patch(
+            f"{CLAIMS}{claim_id}/", {"version": returned["version"], "line_items": fixed_lines}, format="json"
+        ).status_code
+        == 200
+    )
     assert transition(manager, claim_id, "submit").json()["status"] == "submitted"
     assert transition(prefecture, claim_id, "confirm").json()["status"] == "under_review"
     approved = transition(official, claim_id, "approve", amount=9_000_000)
@@ -63,7 +75,16 @@ def test_done_when_journey_through_the_api(programs: Any, api_as: Any) -> None:
 
     history = staff.get(f"{CLAIMS}{claim_id}/history/").json()
     assert [h["action"] for h in history] == [
-        "create", "submit", "confirm", "return", "submit", "confirm", "approve", "report", "fix", "pay"
+        "create",
+        "submit",
+        "confirm",
+        "return",
+        "submit",
+        "confirm",
+        "approve",
+        "report",
+        "fix",
+        "pay",
     ]
     assert history[3]["comment"] == "見積書の添付をお願いします。"
     assert history[3]["from_status"] == "under_review" and history[3]["to_status"] == "returned"
@@ -72,9 +93,13 @@ def test_done_when_journey_through_the_api(programs: Any, api_as: Any) -> None:
 
 def test_stale_version_is_409_and_keeps_the_first_save(programs: Any, users: Any, api_as: Any) -> None:
     claim = make_claim(S.DRAFT, program=programs["standardization"], by=users["obuse-staff"])
-    first = api_as("obuse-staff").patch(f"{CLAIMS}{claim.pk}/", {"version": claim.version, "title": "一人目"}, format="json")
+    first = api_as("obuse-staff").patch(
+        f"{CLAIMS}{claim.pk}/", {"version": claim.version, "title": "一人目"}, format="json"
+    )
     assert first.status_code == 200 and first.json()["version"] == claim.version + 1
-    second = api_as("obuse-manager").patch(f"{CLAIMS}{claim.pk}/", {"version": claim.version, "title": "二人目"}, format="json")
+    second = api_as("obuse-manager").patch(
+        f"{CLAIMS}{claim.pk}/", {"version": claim.version, "title": "二人目"}, format="json"
+    )
     assert second.status_code == 409
     assert "先に保存" in second.json()["detail"]
     claim.refresh_from_db()
@@ -86,7 +111,9 @@ def test_patch_needs_a_version_and_an_editable_claim(programs: Any, users: Any, 
     missing = api_as("obuse-staff").patch(f"{CLAIMS}{draft.pk}/", {"title": "x"}, format="json")
     assert missing.status_code == 400 and "version" in missing.json()["errors"]
     submitted = make_claim(S.SUBMITTED, program=programs["standardization"], by=users["obuse-staff"])
-    locked = api_as("obuse-staff").patch(f"{CLAIMS}{submitted.pk}/", {"version": submitted.version, "title": "x"}, format="json")
+    locked = api_as("obuse-staff").patch(
+        f"{CLAIMS}{submitted.pk}/", {"version": submitted.version, "title": "x"}, format="json"
+    )
     assert locked.status_code == 409
 
 
@@ -151,7 +178,9 @@ def test_errors_in_english_when_asked(programs: Any, users: Any, api_as: Any) ->
     )
     assert response.status_code == 409
     assert "cannot" in response.json()["detail"]
-    japanese = api_as("soumu-official").post(f"{CLAIMS}{claim.pk}/transitions/", {"action": "approve", "amount": 1}, format="json")
+    japanese = api_as("soumu-official").post(
+        f"{CLAIMS}{claim.pk}/transitions/", {"action": "approve", "amount": 1}, format="json"
+    )
     assert "行えません" in japanese.json()["detail"]
 
 
@@ -173,7 +202,12 @@ def test_budget_remaining_follows_approvals(programs: Any, users: Any, api_as: A
     program = api_as("obuse-staff").get("/api/v1/subsidies/programs/standardization/").json()
     budget = next(b for b in program["budgets"] if b["fiscal_year"] == this_fiscal_year())
     assert budget["decided"] == 1_000_000
-    assert budget["remaining"] == ProgramBudget.objects.get(pk=ProgramBudget.objects.get(program__code="standardization", fiscal_year=this_fiscal_year()).pk).remaining
+    assert (
+        budget["remaining"]
+        == ProgramBudget.objects.get(
+            pk=ProgramBudget.objects.get(program__code="standardization", fiscal_year=this_fiscal_year()).pk
+        ).remaining
+    )
 
 
 def test_caps_show_own_organization_only(programs: Any, api_as: Any) -> None:
@@ -185,7 +219,10 @@ def test_caps_show_own_organization_only(programs: Any, api_as: Any) -> None:
 
 
 def test_check_endpoint_gives_problems_and_totals(programs: Any, api_as: Any, api: Any) -> None:
-    body = {"program": "standardization", "line_items": [GOOD_LINES[0], TRAVEL_LINE, {"category": "Z", "description": "x", "amount": "1,000"}]}
+    body = {
+        "program": "standardization",
+        "line_items": [GOOD_LINES[0], TRAVEL_LINE, {"category": "Z", "description": "x", "amount": "1,000"}],
+    }
     response = api_as("obuse-staff").post("/api/v1/subsidies/check/", body, format="json")
     assert response.status_code == 200
     data = response.json()

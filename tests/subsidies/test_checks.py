@@ -83,7 +83,8 @@ def test_validate_lines_names_each_bad_line(programs: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "value"), [("1,200,000", 1_200_000), ("１２００円", 1200), (" 5 ", 5), ("1.5", None), ("", None), (True, None)]
+    ("text", "value"),
+    [("1,200,000", 1_200_000), ("１２００円", 1200), (" 5 ", 5), ("1.5", None), ("", None), (True, None)],
 )
 def test_parse_amount(text: Any, value: int | None) -> None:
     assert parse_amount(text) == value

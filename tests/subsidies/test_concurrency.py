@@ -33,7 +33,7 @@ def approve_all(claim_ids: list[int], official_ids: list[int]) -> list[str]:
             outcome = "approved"
         except ClaimConflict:
             outcome = "conflict"
-        except Exception as exc:  # noqa: BLE001 - any other failure is a test failure, reported below
+        except Exception as exc:
             outcome = f"error: {exc!r}"
         finally:
             connection.close()
@@ -61,9 +61,12 @@ def test_twenty_concurrent_approvals_never_overdraw_the_budget(reseed: Any, prog
     budget.save()
     applicants = list(Organization.objects.filter(prefecture__slug="200000").order_by("slug")[:20])
     for org in applicants:
-        OrganizationCap.objects.update_or_create(program=program, organization=org, defaults={"cap": AMOUNT * 10, "granted": 0})
+        OrganizationCap.objects.update_or_create(
+            program=program, organization=org, defaults={"cap": AMOUNT * 10, "granted": 0}
+        )
     claims = [
-        make_claim(ClaimStatus.UNDER_REVIEW, program=program, applicant=org.slug, by=users["obuse-staff"]) for org in applicants
+        make_claim(ClaimStatus.UNDER_REVIEW, program=program, applicant=org.slug, by=users["obuse-staff"])
+        for org in applicants
     ]
     outcomes = approve_all([c.pk for c in claims], [users["soumu-official"].pk, users["soumu-payer"].pk])
 

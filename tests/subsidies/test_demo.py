@@ -20,7 +20,13 @@ def test_demo_has_every_state_and_consistent_money(db: Any) -> None:
     # timelines are real: every non-draft claim has the events of its path
     paid = claims.get(status=ClaimStatus.PAID)
     assert [e.action for e in paid.events.order_by("at", "pk")] == [
-        "create", "submit", "confirm", "approve", "report", "fix", "pay"
+        "create",
+        "submit",
+        "confirm",
+        "approve",
+        "report",
+        "fix",
+        "pay",
     ]
     assert paid.result.published
     budget = ProgramBudget.objects.get(program__code="standardization", fiscal_year=paid.fiscal_year)

@@ -39,7 +39,10 @@ def test_half_rate_rounds_the_subsidy_down_not_the_cost(total: int, expected: in
 def test_two_thirds_is_exact_without_floats() -> None:
     # 300,000,001 × 2/3 = 200,000,000.67 → 200,000,000; a float would print 200000000.66666666
     assert subsidy_amount(eligible_total=300_000_001, rate=Fraction(2, 3), rounding_unit=1) == 200_000_000
-    assert subsidy_amount(eligible_total=1_000_000_000_000_001, rate=Fraction(2, 3), rounding_unit=1) == 666_666_666_666_667
+    assert (
+        subsidy_amount(eligible_total=1_000_000_000_000_001, rate=Fraction(2, 3), rounding_unit=1)
+        == 666_666_666_666_667
+    )
 
 
 @pytest.mark.parametrize(

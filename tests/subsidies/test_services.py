@@ -45,7 +45,9 @@ def test_the_whole_journey_reserves_and_returns_money(
             services.claim_transition(claim=claim, actor=users["obuse-manager"], action="submit")
         assert "line_items[3].description" in refused.value.errors
         assert "職員の旅費" in refused.value.errors["line_items[3].description"][0]
-        claim = services.claim_update(claim=claim, actor=users["obuse-staff"], version=claim.version, line_items=GOOD_LINES)
+        claim = services.claim_update(
+            claim=claim, actor=users["obuse-staff"], version=claim.version, line_items=GOOD_LINES
+        )
         assert claim.requested_amount == 9_956_000  # 9,956,789 × 10/10, rounded down to the thousand
         claim = services.claim_transition(claim=claim, actor=users["obuse-manager"], action="submit")
         claim = services.claim_transition(claim=claim, actor=users["nagano-pref-staff"], action="confirm")
@@ -55,7 +57,9 @@ def test_the_whole_journey_reserves_and_returns_money(
         claim = services.claim_transition(claim=claim, actor=users["obuse-manager"], action="submit")
         assert claim.status == S.SUBMITTED
         claim = services.claim_transition(claim=claim, actor=users["nagano-pref-staff"], action="confirm")
-        claim = services.claim_transition(claim=claim, actor=users["soumu-official"], action="approve", amount=9_000_000)
+        claim = services.claim_transition(
+            claim=claim, actor=users["soumu-official"], action="approve", amount=9_000_000
+        )
     assert claim.status == S.APPROVED
     assert claim.decision_number.startswith(f"R{this_fiscal_year() - 2018}デジ補第")
     assert budget_of(program).reserved == 9_000_000
@@ -131,7 +135,9 @@ def test_budget_boundary(programs: Any, users: Any, room: int, allowed: bool) ->
     program = programs["standardization"]
     claim = make_claim(S.UNDER_REVIEW, program=program, by=users["obuse-staff"])
     amount = claim.requested_amount
-    ProgramBudget.objects.filter(pk=budget_of(program).pk).update(budget=1_000_000_000, reserved=1_000_000_000 - amount - room)
+    ProgramBudget.objects.filter(pk=budget_of(program).pk).update(
+        budget=1_000_000_000, reserved=1_000_000_000 - amount - room
+    )
     before = budget_of(program).reserved
     if allowed:
         services.claim_transition(claim=claim, actor=users["soumu-official"], action="approve", amount=amount)
@@ -196,7 +202,10 @@ def test_bad_lines_change_nothing(programs: Any, users: Any) -> None:
             claim=claim,
             actor=users["obuse-staff"],
             version=claim.version,
-            line_items=[{"category": "A", "description": "調査", "amount": 1000}, {"category": "X", "description": "?", "amount": -5}],
+            line_items=[
+                {"category": "A", "description": "調査", "amount": 1000},
+                {"category": "X", "description": "?", "amount": -5},
+            ],
         )
     assert set(refused.value.errors) == {"line_items[1].category", "line_items[1].amount"}
     claim.refresh_from_db()
@@ -218,7 +227,9 @@ def _upload(name: str, content: bytes) -> SimpleUploadedFile:
 def test_attachments_are_checked_by_content(programs: Any, users: Any, settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
     claim = make_claim(S.DRAFT, program=programs["standardization"], by=users["obuse-staff"])
-    pdf = services.attachment_add(claim=claim, actor=users["obuse-staff"], upload=_upload("見積書.pdf", b"%PDF-1.7\n..."))
+    pdf = services.attachment_add(
+        claim=claim, actor=users["obuse-staff"], upload=_upload("見積書.pdf", b"%PDF-1.7\n...")
+    )
     assert pdf.content_type == "application/pdf"
     assert pdf.original_name == "見積書.pdf"
     assert "見積書" not in pdf.file.name  # stored under a random name
@@ -241,7 +252,10 @@ def test_results_are_published_after_fixed_only(programs: Any, users: Any) -> No
         services.result_publish(claim=claim, actor=users["obuse-staff"], implementation_status="実施中", effects="—")
     claim = make_claim(S.FIXED, program=programs["standardization"], by=users["obuse-staff"])
     result = services.result_publish(
-        claim=claim, actor=users["obuse-staff"], implementation_status="20業務を移行済み", effects="窓口の待ち時間が短縮"
+        claim=claim,
+        actor=users["obuse-staff"],
+        implementation_status="20業務を移行済み",
+        effects="窓口の待ち時間が短縮",
     )
     assert result.published and result.published_at is not None
 
@@ -257,12 +271,18 @@ def test_digiden_plan_cannot_leave_madoguchi_saas_after_selection(programs: Any,
     claim.status = S.APPROVED
     claim.save()
     with pytest.raises(ClaimConflict, match="窓口DX SaaS"):
-        services.digiden_plan_save(claim=claim, actor=users["obuse-staff"], uses_madoguchi_saas=False, bpr_route="other")
+        services.digiden_plan_save(
+            claim=claim, actor=users["obuse-staff"], uses_madoguchi_saas=False, bpr_route="other"
+        )
     plan.refresh_from_db()
     assert plan.uses_madoguchi_saas and plan.bpr_route == "advisor_dispatch"
     # staying with 窓口DX SaaS is fine
     services.digiden_plan_save(
-        claim=claim, actor=users["obuse-staff"], uses_madoguchi_saas=True, bpr_route="advisor_dispatch", service_name="窓口DX SaaS A"
+        claim=claim,
+        actor=users["obuse-staff"],
+        uses_madoguchi_saas=True,
+        bpr_route="advisor_dispatch",
+        service_name="窓口DX SaaS A",
     )
 
 

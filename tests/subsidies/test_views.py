@@ -69,7 +69,12 @@ def test_done_when_journey_in_the_browser(programs: Any, client_as: Any) -> None
     claim.refresh_from_db()
     assert claim.status == S.RETURNED
     version = claim.version
-    assert staff.post(f"/subsidies/claims/{claim.pk}/edit/", {**form, "version": version, **line_data(GOOD_LINES)}).status_code == 302
+    assert (
+        staff.post(
+            f"/subsidies/claims/{claim.pk}/edit/", {**form, "version": version, **line_data(GOOD_LINES)}
+        ).status_code
+        == 302
+    )
     assert act(manager, claim.pk, "submit").status_code == 302
     assert act(prefecture, claim.pk, "confirm").status_code == 302
     assert act(official, claim.pk, "approve", amount="9000000").status_code == 302
@@ -97,7 +102,9 @@ def test_stale_page_save_shows_a_conflict_and_keeps_the_input(programs: Any, use
     claim = make_claim(S.DRAFT, program=programs["standardization"], by=users["obuse-staff"])
     stale = str(claim.version)
     form = {"title": "", "fiscal_year": str(claim.fiscal_year), **line_data(GOOD_LINES)}
-    first = client_as("obuse-manager").post(f"/subsidies/claims/{claim.pk}/edit/", {**form, "title": "先に保存", "version": stale})
+    first = client_as("obuse-manager").post(
+        f"/subsidies/claims/{claim.pk}/edit/", {**form, "title": "先に保存", "version": stale}
+    )
     assert first.status_code == 302
     second = client_as("obuse-staff").post(
         f"/subsidies/claims/{claim.pk}/edit/", {**form, "title": "後から保存した事業名", "version": stale}
@@ -110,7 +117,9 @@ def test_stale_page_save_shows_a_conflict_and_keeps_the_input(programs: Any, use
     assert claim.title == "先に保存"
 
 
-def test_another_organizations_claim_is_404_on_every_page(programs: Any, users: Any, client_as: Any, client: Any) -> None:
+def test_another_organizations_claim_is_404_on_every_page(
+    programs: Any, users: Any, client_as: Any, client: Any
+) -> None:
     claim = make_claim(S.APPROVED, program=programs["standardization"], by=users["obuse-staff"])
     claim.decision_number = "R8デジ補第000001号"
     claim.save()
@@ -128,7 +137,7 @@ def test_another_organizations_claim_is_404_on_every_page(programs: Any, users: 
 def test_list_filters_work_queue_and_export(programs: Any, users: Any, client_as: Any) -> None:
     program = programs["standardization"]
     waiting = make_claim(S.SUBMITTED, program=program, by=users["obuse-staff"])
-    waiting.title = "=HYPERLINK(\"http://example.com\")"
+    waiting.title = '=HYPERLINK("http://example.com")'
     waiting.save()
     make_claim(S.DRAFT, program=program, by=users["obuse-staff"])
     other = make_claim(S.UNDER_REVIEW, program=program, applicant="313289", by=users["chizu-staff"])
@@ -144,14 +153,16 @@ def test_list_filters_work_queue_and_export(programs: Any, users: Any, client_as
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][0] == "ID" and len(rows) == 2
-    assert rows[1][6] == "'=HYPERLINK(\"http://example.com\")"  # never run as a formula
+    assert rows[1][6] == '\'=HYPERLINK("http://example.com")'  # never run as a formula
     xlsx = official.get("/subsidies/claims/export/?format=xlsx&prefecture=20")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.cell(row=2, column=7).value.startswith("'=")
     assert sheet.cell(row=2, column=10).value == waiting.requested_amount  # numbers stay numbers
 
 
-def test_attachments_are_served_only_to_readers(programs: Any, users: Any, client_as: Any, settings: Any, tmp_path: Any) -> None:
+def test_attachments_are_served_only_to_readers(
+    programs: Any, users: Any, client_as: Any, settings: Any, tmp_path: Any
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     claim = make_claim(S.DRAFT, program=programs["standardization"], by=users["obuse-staff"])
     staff = client_as("obuse-staff")
@@ -171,10 +182,16 @@ def test_attachments_are_served_only_to_readers(programs: Any, users: Any, clien
 
 
 def test_results_are_published_after_fixed(programs: Any, users: Any, client_as: Any, client: Any) -> None:
-    claim = make_claim(S.FIXED, program=programs["standardization"], by=users["obuse-staff"], fixed_by=users["soumu-official"])
+    claim = make_claim(
+        S.FIXED, program=programs["standardization"], by=users["obuse-staff"], fixed_by=users["soumu-official"]
+    )
     response = client_as("obuse-staff").post(
         f"/subsidies/claims/{claim.pk}/result/",
-        {"implementation_status": "住民記録など20業務を移行", "effects": "運用経費を年1,200万円削減", "published": "on"},
+        {
+            "implementation_status": "住民記録など20業務を移行",
+            "effects": "運用経費を年1,200万円削減",
+            "published": "on",
+        },
     )
     assert response.status_code == 302
     assert ClaimResult.objects.get(claim=claim).published
@@ -187,7 +204,9 @@ def test_results_are_published_after_fixed(programs: Any, users: Any, client_as:
 
 
 def test_score_helper(client: Any) -> None:
-    page = client.get("/subsidies/score/?uses_madoguchi_saas=on&bpr_route=advisor_training&base_score=70").content.decode()
+    page = client.get(
+        "/subsidies/score/?uses_madoguchi_saas=on&bpr_route=advisor_training&base_score=70"
+    ).content.decode()
     assert "8点" in page and "78点" in page
     no_bpr = client.get("/subsidies/score/?uses_madoguchi_saas=on&bpr_route=none").content.decode()
     assert "0点" in no_bpr

@@ -118,9 +118,7 @@ def test_prefecture_applying_for_itself_skips_confirmation(programs: Any, users:
     assert response.json()["status"] == S.UNDER_REVIEW
 
 
-def test_program_not_routed_through_prefecture_goes_straight_to_review(
-    programs: Any, users: Any, api_as: Any
-) -> None:
+def test_program_not_routed_through_prefecture_goes_straight_to_review(programs: Any, users: Any, api_as: Any) -> None:
     program = programs["digiden-type1"]
     program.routes_through_prefecture = False
     program.save()
@@ -137,5 +135,15 @@ def test_program_not_routed_through_prefecture_goes_straight_to_review(
     assert response.json()["status"] == S.UNDER_REVIEW
     # The owning ministry of a デジ田 type is 内閣府: 総務省 reads but may not approve.
     approve = {"action": "approve", "amount": 5_000_000}
-    assert api_as("soumu-official").post(f"/api/v1/subsidies/claims/{claim.pk}/transitions/", approve, format="json").status_code == 403
-    assert api_as("cao-official").post(f"/api/v1/subsidies/claims/{claim.pk}/transitions/", approve, format="json").status_code == 200
+    assert (
+        api_as("soumu-official")
+        .post(f"/api/v1/subsidies/claims/{claim.pk}/transitions/", approve, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        api_as("cao-official")
+        .post(f"/api/v1/subsidies/claims/{claim.pk}/transitions/", approve, format="json")
+        .status_code
+        == 200
+    )
