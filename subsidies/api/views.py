@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
@@ -100,6 +100,18 @@ class ClaimViewSet(
                 applicant=params.get("applicant", ""),
             ).prefetch_related("line_items", "actual_line_items", "businesses", "program__ineligible_rules")
         return policy.visible(self.request.user, selectors.claim_detail_queryset())
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, description="draft, submitted, under_review, returned, approved, …"),
+            OpenApiParameter("program", str, description="program code"),
+            OpenApiParameter("fiscal_year", int),
+            OpenApiParameter("applicant", str, description="the applicant's 6-digit code"),
+            OpenApiParameter("prefecture", str, description="2-digit number or 6-digit code"),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     def _fresh(self, claim: Claim) -> Response:
         claim = selectors.claim_detail_queryset().get(pk=claim.pk)

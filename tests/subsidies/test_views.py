@@ -240,3 +240,39 @@ def test_admin_lets_the_owning_ministry_maintain_its_programs(programs: Any, use
     assert soumu.get(f"/admin/subsidies/claim/{claim.pk}/change/").status_code == 200
     assert soumu.post(f"/admin/subsidies/claim/{claim.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+def buttons(client: Any, claim: Claim) -> set[str]:
+    page = client.get(f"/subsidies/claims/{claim.pk}/").content.decode()
+    return set(re.findall(r'name="action" value="(\w+)"', page)) | ({"report"} if "/report/" in page else set())
+
+
+def test_the_buttons_are_the_steps_the_table_allows(programs: Any, users: Any, client_as: Any) -> None:
+    program = programs["standardization"]
+    draft = make_claim(S.DRAFT, program=program, by=users["obuse-staff"])
+    assert buttons(client_as("obuse-staff"), draft) == set()
+    assert buttons(client_as("obuse-manager"), draft) == {"submit", "withdraw"}
+    submitted = make_claim(S.SUBMITTED, program=program, by=users["obuse-staff"])
+    assert buttons(client_as("nagano-pref-staff"), submitted) == {"confirm", "return"}
+    assert buttons(client_as("soumu-official"), submitted) == set()
+    review = make_claim(S.UNDER_REVIEW, program=program, by=users["obuse-staff"])
+    assert buttons(client_as("soumu-official"), review) == {"approve", "return", "reject"}
+    assert buttons(client_as("cao-official"), review) == set()
+    assert buttons(client_as("nagano-pref-staff"), review) == set()
+    approved = make_claim(S.APPROVED, program=program, by=users["obuse-staff"])
+    assert buttons(client_as("obuse-manager"), approved) == {"report"}
+    fixed = make_claim(S.FIXED, program=program, by=users["obuse-staff"], fixed_by=users["soumu-official"])
+    assert buttons(client_as("soumu-official"), fixed) == set()
+    assert buttons(client_as("soumu-payer"), fixed) == {"pay"}
+
+
+def test_lists_do_not_grow_queries_with_rows(
+    programs: Any, users: Any, client_as: Any, api_as: Any, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(12):
+        make_claim(S.UNDER_REVIEW, program=programs["standardization"], by=users["obuse-staff"])
+    page, api = client_as("soumu-official"), api_as("soumu-official")
+    with django_assert_max_num_queries(20):
+        assert page.get("/subsidies/claims/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert api.get("/api/v1/subsidies/claims/").json()["count"] == 12
