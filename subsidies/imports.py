@@ -82,10 +82,10 @@ def _cap_row(row: dict[str, str], line: int, actor: Any, result: ImportResult, c
     if program is not None and not program.uses_organization_caps:
         result.error(line, "program", _("この補助事業は団体ごとの補助上限額を使いません。"))
         ok = False
-    if not ok or program is None:
+    if not ok or program is None or cap is None:
         return None
     existing = OrganizationCap.objects.filter(organization=organization, program=program).first()
-    if existing is not None and cap < existing.granted:  # type: ignore[operator]
+    if existing is not None and cap < existing.granted:
         result.error(
             line,
             "cap",
@@ -111,10 +111,10 @@ def _budget_row(
     if budget is None or budget < 0:
         result.error(line, "budget", _("予算額は0以上の円単位の整数で入力してください。"))
         ok = False
-    if not ok:
+    if not ok or fiscal_year is None or budget is None:
         return None
     existing = ProgramBudget.objects.filter(program=program, fiscal_year=fiscal_year).first()
-    if existing is not None and budget < existing.reserved:  # type: ignore[operator]
+    if existing is not None and budget < existing.reserved:
         result.error(
             line,
             "budget",
