@@ -25,9 +25,15 @@ class ClaimForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, fiscal_years: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, fiscal_years: list[tuple[int, str]], fixed_year: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = fiscal_years  # type: ignore[attr-defined]
+        if fixed_year is not None:
+            # A saved claim keeps its fiscal year: shown, not changed.
+            self.fields["fiscal_year"].disabled = True
+            self.fields["fiscal_year"].initial = fixed_year
 
 
 class LineForm(forms.Form):

@@ -151,9 +151,6 @@ class ClaimViewSet(
             return refusal(error)
         return self._fresh(claim)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.partial_update(request, *args, **kwargs)
-
     @extend_schema(request=s.TransitionSerializer, responses={200: s.ClaimSerializer})
     @action(detail=True, methods=["post"])
     def transitions(self, request: Request, pk: str | None = None) -> Response:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from portal import policy
 from portal import selectors as portal_selectors
 from portal.audit import audit_history
+from portal.japanese import fiscal_year_label
 
 from .. import rules, selectors, services, workflow
 from ..checks import line_problems, matchers_for
@@ -204,11 +205,14 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _claim_form(request: HttpRequest, *, program: Program, claim: Claim | None) -> HttpResponse:
     years = fiscal_year_choices()
+    if claim is not None and claim.fiscal_year not in dict(years):
+        years.append((claim.fiscal_year, fiscal_year_label(claim.fiscal_year)))
     status_code = 200
     conflict = ""
     other_errors: list[str] = []
+    fixed_year = claim.fiscal_year if claim is not None else None
     if request.method == "POST":
-        form = ClaimForm(request.POST, fiscal_years=years)
+        form = ClaimForm(request.POST, fiscal_years=years, fixed_year=fixed_year)
         formset = LineFormSet(request.POST, prefix="lines", form_kwargs={"program": program})
         if form.is_valid() and formset.is_valid():
             values = form.cleaned_data
@@ -240,7 +244,7 @@ def _claim_form(request: HttpRequest, *, program: Program, claim: Claim | None) 
                     latest = Claim.objects.get(pk=claim.pk)
                     data = request.POST.copy()
                     data["version"] = str(latest.version)
-                    form = ClaimForm(data, fiscal_years=years)
+                    form = ClaimForm(data, fiscal_years=years, fixed_year=fixed_year)
                     form.is_valid()
             except ClaimError as error:
                 other_errors = attach_line_errors(formset, error)
@@ -261,6 +265,7 @@ def _claim_form(request: HttpRequest, *, program: Program, claim: Claim | None) 
         else:
             form = ClaimForm(
                 fiscal_years=years,
+                fixed_year=fixed_year,
                 initial={
                     "title": claim.title,
                     "fiscal_year": claim.fiscal_year,
@@ -279,8 +284,6 @@ def _claim_form(request: HttpRequest, *, program: Program, claim: Claim | None) 
                 for x in claim.line_items.all()
             ]
             formset = LineFormSet(prefix="lines", initial=initial, form_kwargs={"program": program})
-    if claim is not None:
-        form.fields["fiscal_year"].disabled = True
     context = {
         "program": program,
         "claim": claim,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import policy
+from portal.models import OrganizationKind
 
 from .. import services
 from ..errors import ClaimError
@@ -23,7 +24,14 @@ def decision_notice(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_claim(request, pk)
     if not claim.decision_number:
         raise Http404(_("この申請はまだ交付決定されていません。"))
-    return render(request, "subsidies/decision_notice.html", {"claim": claim, "lines": claim.line_items.all()})
+    applicant = claim.applicant
+    # The addressee is the head of the applicant: 知事 of a prefecture, 市長・町長・村長・区長 otherwise.
+    addressee = f"{applicant.name}知事" if applicant.kind == OrganizationKind.PREFECTURE else f"{applicant.name}長"
+    return render(
+        request,
+        "subsidies/decision_notice.html",
+        {"claim": claim, "lines": claim.line_items.all(), "addressee": addressee},
+    )
 
 
 @login_required

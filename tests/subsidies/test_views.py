@@ -83,6 +83,7 @@ def test_done_when_journey_in_the_browser(programs: Any, client_as: Any) -> None
     notice = manager.get(f"/subsidies/claims/{claim.pk}/notice/")
     assert notice.status_code == 200
     assert claim.decision_number in notice.content.decode() and "交付決定通知書" in notice.content.decode()
+    assert "小布施町長　殿" in notice.content.decode() and "9,000,000円" in notice.content.decode()
 
     assert manager.get(f"/subsidies/claims/{claim.pk}/report/").status_code == 200
     reported = manager.post(f"/subsidies/claims/{claim.pk}/report/", {**line_data(GOOD_LINES[:2]), "comment": "完了"})
@@ -276,3 +277,22 @@ def test_lists_do_not_grow_queries_with_rows(
         assert page.get("/subsidies/claims/").status_code == 200
     with django_assert_max_num_queries(20):
         assert api.get("/api/v1/subsidies/claims/").json()["count"] == 12
+
+
+def test_a_returned_claim_of_an_earlier_year_can_still_be_edited(programs: Any, users: Any, client_as: Any) -> None:
+    claim = make_claim(S.RETURNED, program=programs["standardization"], by=users["obuse-staff"])
+    Claim.objects.filter(pk=claim.pk).update(fiscal_year=claim.fiscal_year - 3)
+    claim.refresh_from_db()
+    response = client_as("obuse-staff").post(
+        f"/subsidies/claims/{claim.pk}/edit/",
+        {
+            "title": "前年度からの継続",
+            "fiscal_year": str(claim.fiscal_year + 3),
+            "version": str(claim.version),
+            **line_data(GOOD_LINES),
+        },
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.title == "前年度からの継続"
+    assert claim.fiscal_year == this_fiscal_year() - 3  # the year of a saved claim does not change

@@ -134,6 +134,9 @@
         versionField.value = String(r.body.version);
         dirty = false;
         say("自動保存しました（" + new Date().toLocaleTimeString("ja-JP") + "、版 " + r.body.version + "）。");
+      } else if (r.status === 401 || r.status === 403) {
+        say("ログインの有効期限が切れたため自動保存できませんでした。入力内容はこの端末に残っています。ログインし直してこの画面を開くと復元されます。");
+        autosaveUrl = null;
       } else if (r.status === 409) {
         say("ほかの人が先に保存したため自動保存を止めました。入力内容はこの端末に残っています。" + r.body.detail);
         autosaveUrl = null;
