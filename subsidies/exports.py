@@ -66,7 +66,8 @@ def claim_rows(claims: Iterable[Claim]) -> Iterable[list[Any]]:
         ]
 
 
-def export_claims(claims: QuerySet[Claim], *, fmt: str) -> HttpResponse:
+def export_claims(claims: QuerySet[Claim], *, fmt: str, encoding: str = "utf-8") -> HttpResponse:
+    """The claims as CSV (UTF-8 with BOM, or `encoding="cp932"` for Shift_JIS) or XLSX."""
     stamp = timezone.localtime().strftime("%Y%m%d")
     if fmt == "xlsx":
         workbook = Workbook()
@@ -87,7 +88,12 @@ def export_claims(claims: QuerySet[Claim], *, fmt: str) -> HttpResponse:
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(HEADERS)
     writer.writerows(claim_rows(claims.iterator(chunk_size=500)))
-    # UTF-8 with BOM: Japanese Excel opens it without garbling.
-    response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
+    if encoding == "cp932":
+        # Shift_JIS for older Excel; a character it lacks becomes "?" rather than failing the download.
+        body = text.getvalue().encode("cp932", errors="replace")
+        response = HttpResponse(body, content_type="text/csv; charset=Shift_JIS")
+    else:
+        # UTF-8 with BOM: Japanese Excel opens it without garbling.
+        response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="claims-{stamp}.csv"'
     return response

@@ -6,14 +6,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from portal import policy
 from portal.models import Organization, OrganizationKind
 
 from . import money
 from .checks import line_problems, matchers_for
-from .models import Claim, ClaimStatus, LineItem, OrganizationCap, Program
+from .models import Claim, ClaimStatus, LineItem, OrganizationCap, Program, ProgramBudget
 
 
 @dataclass(frozen=True)
@@ -131,3 +131,25 @@ def work_queue(user: Any) -> QuerySet[Claim]:
     if org.kind == OrganizationKind.PREFECTURE:
         mine |= Q(applicant__prefecture=org, status=ClaimStatus.SUBMITTED)
     return visible.filter(mine).order_by("updated_at")
+
+
+def money_by_program_year() -> list[dict[str, Any]]:
+    """Per program and fiscal year: budget, decided (reserved by approvals), paid — for the money dashboards."""
+    paid = {
+        (row["program_id"], row["fiscal_year"]): row["total"] or 0
+        for row in Claim.objects.filter(status=ClaimStatus.PAID)
+        .values("program_id", "fiscal_year")
+        .annotate(total=Sum("fixed_amount"))
+    }
+    return [
+        {
+            "program": budget.program.code,
+            "fiscal_year": budget.fiscal_year,
+            "label": budget.label,
+            "budget": budget.budget,
+            "decided": budget.reserved,
+            "paid": int(paid.get((budget.program_id, budget.fiscal_year), 0)),
+            "is_demo": budget.is_demo,
+        }
+        for budget in ProgramBudget.objects.select_related("program").order_by("program__code", "fiscal_year")
+    ]

@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,11 +23,29 @@ from portal.api.permissions import PolicyScopedMixin
 from .. import selectors, services
 from ..checks import line_problems, matchers_for, validate_lines
 from ..errors import ClaimConflict, ClaimError, ClaimInvalid
+from ..exports import export_claims
 from ..models import Claim, OrganizationCap, Program, ProgramBudget
 from . import serializers as s
 
 # Token first: an anonymous caller then gets 401 with `WWW-Authenticate: Token`, as API.md says, not 403.
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+
+
+class FileRenderer(BaseRenderer):
+    """Lets `?format=csv|xlsx` through content negotiation; the list view writes the file itself."""
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        return b""
+
+
+class CSVRenderer(FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XLSXRenderer(FileRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
 
 
 def refusal(error: ClaimError) -> Response:
@@ -77,6 +96,14 @@ class ClaimViewSet(
 ):
     serializer_class = s.ClaimSerializer
     authentication_classes = AUTHENTICATION
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
+
+    def get_renderers(self) -> list[BaseRenderer]:
+        renderers = super().get_renderers()
+        if self.action != "list":
+            renderers = [r for r in renderers if not isinstance(r, FileRenderer)]
+        return renderers
+
     http_method_names = ["get", "post", "patch", "head", "options"]
     policy_actions = {
         "list": "subsidies.use_claims",
@@ -110,7 +137,13 @@ class ClaimViewSet(
             OpenApiParameter("prefecture", str, description="2-digit number or 6-digit code"),
         ]
     )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        file_format = getattr(request.accepted_renderer, "format", "json")
+        if file_format in ("csv", "xlsx"):
+            # The same filters, every row (no pagination), formulas neutralized.
+            return export_claims(
+                self.get_queryset(), fmt=file_format, encoding=request.query_params.get("encoding", "utf-8")
+            )
         return super().list(request, *args, **kwargs)
 
     def _fresh(self, claim: Claim) -> Response:

@@ -63,7 +63,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def claim_export(request: HttpRequest) -> HttpResponse:
     claims = selectors.claim_list(user=request.user, **_filters(request))
-    return export_claims(claims, fmt=request.GET.get("format", "csv"))
+    return export_claims(claims, fmt=request.GET.get("format", "csv"), encoding=request.GET.get("encoding", "utf-8"))
 
 
 def _claim_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:

@@ -232,3 +232,38 @@ def test_check_endpoint_gives_problems_and_totals(programs: Any, api_as: Any, ap
     assert data["eligible_total"] == 3_300_000 + 48_000 + 1_000
     assert data["unresolved"] == 1
     assert api.post("/api/v1/subsidies/check/", body, format="json").status_code == 401
+
+
+def test_list_exports_csv_in_shift_jis_and_xlsx(programs: Any, users: Any, api_as: Any) -> None:
+    claim = make_claim(S.SUBMITTED, program=programs["standardization"], by=users["obuse-staff"])
+    claim.title = "@SUM(A1:A9) 髙橋町の移行"
+    claim.save()
+    make_claim(S.SUBMITTED, program=programs["standardization"], applicant="313289", by=users["chizu-staff"])
+    client = api_as("nagano-pref-staff")
+    response = client.get(f"{CLAIMS}?format=csv&encoding=cp932&status=submitted")
+    assert response.status_code == 200 and "Shift_JIS" in response["Content-Type"]
+    text = response.content.decode("cp932")
+    assert "'@SUM(A1:A9) 髙橋町の移行" in text
+    assert text.count("\r\n") == 2  # the header and the one claim of 長野県 (not 鳥取県's)
+    xlsx = client.get(f"{CLAIMS}?format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert client.get(f"{CLAIMS}{claim.pk}/?format=csv").status_code == 404  # only lists export
+
+
+def test_money_by_program_year(programs: Any, users: Any, api_as: Any) -> None:
+    from subsidies.selectors import money_by_program_year
+
+    claim = make_claim(
+        S.FIXED, program=programs["standardization"], by=users["obuse-staff"], fixed_by=users["soumu-official"]
+    )
+    transition(api_as("soumu-payer"), claim.pk, "pay")
+    row = next(
+        r
+        for r in money_by_program_year()
+        if r["program"] == "standardization" and r["fiscal_year"] == this_fiscal_year()
+    )
+    assert row["decided"] == claim.decided_amount and row["paid"] == claim.fixed_amount
+    published = next(
+        r for r in money_by_program_year() if r["program"] == "standardization" and r["fiscal_year"] == 2023
+    )
+    assert published["budget"] == 516_300_000_000 and not published["is_demo"]

@@ -296,3 +296,18 @@ def test_a_returned_claim_of_an_earlier_year_can_still_be_edited(programs: Any, 
     claim.refresh_from_db()
     assert claim.title == "前年度からの継続"
     assert claim.fiscal_year == this_fiscal_year() - 3  # the year of a saved claim does not change
+
+
+def test_a_bad_line_is_named_and_nothing_is_saved(programs: Any, client_as: Any) -> None:
+    before = Claim.objects.count()
+    bad = [{**GOOD_LINES[0], "amount": "十万円"}, GOOD_LINES[1]]
+    response = client_as("obuse-staff").post(
+        "/subsidies/claims/new/?program=standardization",
+        {"program": "standardization", "title": "誤りあり", "fiscal_year": str(this_fiscal_year()), **line_data(bad)},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "1行目：金額は円単位の整数で入力してください。" in page
+    assert 'href="#id_lines-0-amount"' in page  # the summary links to the field
+    assert 'value="十万円"' in page  # the input is kept
+    assert Claim.objects.count() == before
