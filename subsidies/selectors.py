@@ -70,7 +70,9 @@ def claim_totals(program: Program, organization: Organization, lines: Iterable[M
 
 
 def claim_queryset() -> QuerySet[Claim]:
-    return Claim.objects.select_related("applicant", "applicant__prefecture", "program", "program__owner")
+    return Claim.objects.select_related(
+        "applicant", "applicant__prefecture", "program", "program__owner", "digiden_plan"
+    )
 
 
 def claim_detail_queryset() -> QuerySet[Claim]:

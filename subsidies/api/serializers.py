@@ -8,7 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..checks import line_problems, matchers_for
-from ..models import Claim, ClaimEvent, OrganizationCap, Program
+from ..models import Claim, ClaimEvent, DigidenPlan, OrganizationCap, Program
+from ..money import madoguchi_bonus
 from ..workflow import ACTIONS
 
 
@@ -105,6 +106,7 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
     businesses: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True
     )
+    digiden_plan = serializers.SerializerMethodField()
 
     class Meta:
         model = Claim
@@ -125,6 +127,7 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
             "businesses",
             "line_items",
             "actual_line_items",
+            "digiden_plan",
             "submitted_at",
             "decided_at",
             "fixed_at",
@@ -140,6 +143,22 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
     @extend_schema_field(LineItemSerializer(many=True))
     def get_actual_line_items(self, obj: Claim) -> list[dict[str, Any]]:
         return _lines(obj, "actual_line_items")
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_digiden_plan(self, obj: Claim) -> dict[str, Any] | None:
+        """デジ田 only: the scoring answers and the 窓口DX SaaS bonus they give."""
+        try:
+            plan = obj.digiden_plan  # joined by the selectors' queryset
+        except DigidenPlan.DoesNotExist:
+            plan = None
+        if plan is None:
+            return None
+        return {
+            "uses_madoguchi_saas": plan.uses_madoguchi_saas,
+            "bpr_route": plan.bpr_route,
+            "service_name": plan.service_name,
+            "bonus": madoguchi_bonus(uses_madoguchi_saas=plan.uses_madoguchi_saas, bpr_route=plan.bpr_route),
+        }
 
 
 class ClaimCreateSerializer(serializers.Serializer[Any]):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from typing import Any
 
@@ -16,7 +15,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_line_checker_names_the_problem_as_you_type(reseed: Any, programs: Any, live_server: Any, monkeypatch: Any) -> None:
+def test_the_line_checker_names_the_problem_as_you_type(
+    reseed: Any, programs: Any, live_server: Any, monkeypatch: Any
+) -> None:
     require_service("chromium", CHROMIUM is not None)
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used beside Playwright's event loop

@@ -311,3 +311,20 @@ def test_a_bad_line_is_named_and_nothing_is_saved(programs: Any, client_as: Any)
     assert 'href="#id_lines-0-amount"' in page  # the summary links to the field
     assert 'value="十万円"' in page  # the input is kept
     assert Claim.objects.count() == before
+
+
+def test_digiden_plan_on_the_claim_page(programs: Any, users: Any, client_as: Any, api_as: Any) -> None:
+    lines = [{"category": "1", "description": "窓口DX SaaS導入", "amount": 20_000_000}]
+    claim = make_claim(S.DRAFT, program=programs["digiden-type2"], by=users["obuse-staff"], lines=lines)
+    staff = client_as("obuse-staff")
+    saved = staff.post(
+        f"/subsidies/claims/{claim.pk}/plan/",
+        {"uses_madoguchi_saas": "on", "bpr_route": "advisor_training", "service_name": "窓口DX SaaS B"},
+        follow=True,
+    )
+    assert "現在の回答による加点：8点" in saved.content.decode()
+    assert api_as("obuse-staff").get(f"/api/v1/subsidies/claims/{claim.pk}/").json()["digiden_plan"]["bonus"] == 8
+    Claim.objects.filter(pk=claim.pk).update(status=S.APPROVED, submitted_at=claim.created_at)
+    refused = staff.post(f"/subsidies/claims/{claim.pk}/plan/", {"bpr_route": "advisor_training"}, follow=True)
+    assert "窓口DX SaaS から他のサービスへ計画を変更することはできません" in refused.content.decode()
+    assert claim.digiden_plan.uses_madoguchi_saas
