@@ -83,3 +83,18 @@ def target_status(step: Step, *, routes_through_prefecture: bool, applicant_is_p
     if step.action == "submit" and (not routes_through_prefecture or applicant_is_prefecture):
         return S.UNDER_REVIEW
     return step.target
+
+
+# Who acts next, in words, for the claim page.
+NEXT_STEP = {
+    S.DRAFT: _("申請団体の管理者が提出します（明細の指摘をすべて解決してから）。"),
+    S.SUBMITTED: _("都道府県の職員が内容を確認し、国へ送るか差し戻します。"),
+    S.UNDER_REVIEW: _("所管府省の職員が審査し、交付決定・差戻し・不交付のいずれかを行います。"),
+    S.RETURNED: _("申請団体が差戻しの理由に沿って修正し、管理者が再提出します。"),
+    S.APPROVED: _("事業の完了後、申請団体の管理者が実績を報告します。"),
+    S.REPORTED: _("所管府省の職員が実績を確認し、額を確定します。"),
+    S.FIXED: _("額を確定した職員とは別の所管府省の職員が支払います。申請団体は実施状況・効果を公表します。"),
+    S.PAID: _("手続は完了しました。"),
+    S.REJECTED: _("手続は終了しました（不交付）。"),
+    S.WITHDRAWN: _("手続は終了しました（取下げ）。"),
+}

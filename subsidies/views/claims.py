@@ -95,6 +95,7 @@ def _claim_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
         "totals": totals,
         "steps": [(step, workflow.ACTION_LABELS[step.action]) for step in steps],
         "may_report": may_report,
+        "next_step": workflow.NEXT_STEP.get(claim.status, ""),
         "may_edit": claim.is_editable and policy.check(user, "subsidies.edit_claim", claim),
         "may_attach": claim.status in (ClaimStatus.DRAFT, ClaimStatus.RETURNED, ClaimStatus.APPROVED)
         and policy.check(user, "subsidies.edit_claim", claim),

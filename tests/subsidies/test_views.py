@@ -328,3 +328,11 @@ def test_digiden_plan_on_the_claim_page(programs: Any, users: Any, client_as: An
     refused = staff.post(f"/subsidies/claims/{claim.pk}/plan/", {"bpr_route": "advisor_training"}, follow=True)
     assert "窓口DX SaaS から他のサービスへ計画を変更することはできません" in refused.content.decode()
     assert claim.digiden_plan.uses_madoguchi_saas
+
+
+def test_the_claim_page_says_who_acts_next_in_either_language(programs: Any, users: Any, client_as: Any) -> None:
+    claim = make_claim(S.SUBMITTED, program=programs["standardization"], by=users["obuse-staff"])
+    staff = client_as("obuse-staff")
+    assert "都道府県の職員が内容を確認し" in staff.get(f"/subsidies/claims/{claim.pk}/").content.decode()
+    english = staff.get(f"/subsidies/claims/{claim.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Prefecture staff check it" in english and "Submitted (awaiting the prefecture)" in english
