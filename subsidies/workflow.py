@@ -7,6 +7,7 @@ a predicate named here and defined in `rules.py`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -86,7 +87,7 @@ def target_status(step: Step, *, routes_through_prefecture: bool, applicant_is_p
 
 
 # Who acts next, in words, for the claim page.
-NEXT_STEP = {
+NEXT_STEP: dict[str, Any] = {
     S.DRAFT: _("申請団体の管理者が提出します（明細の指摘をすべて解決してから）。"),
     S.SUBMITTED: _("都道府県の職員が内容を確認し、国へ送るか差し戻します。"),
     S.UNDER_REVIEW: _("所管府省の職員が審査し、交付決定・差戻し・不交付のいずれかを行います。"),
