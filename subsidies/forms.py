@@ -30,6 +30,8 @@ class ClaimForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = fiscal_years  # type: ignore[attr-defined]
+        if not BusinessArea.objects.filter(is_standardized=True).exists():
+            del self.fields["businesses"]  # nothing to choose until the catalog's business list is loaded
         if fixed_year is not None:
             # A saved claim keeps its fiscal year: shown, not changed.
             self.fields["fiscal_year"].disabled = True

@@ -226,7 +226,7 @@ def _claim_form(request: HttpRequest, *, program: Program, claim: Claim | None) 
                         fiscal_year=values["fiscal_year"],
                         title=values["title"],
                         line_items=lines,
-                        businesses=values["businesses"],
+                        businesses=values.get("businesses", []),
                     )
                 else:
                     claim = services.claim_update(
@@ -235,7 +235,7 @@ def _claim_form(request: HttpRequest, *, program: Program, claim: Claim | None) 
                         version=values["version"],
                         title=values["title"],
                         line_items=lines,
-                        businesses=values["businesses"],
+                        **({"businesses": values["businesses"]} if "businesses" in values else {}),
                     )
             except ClaimConflict as error:
                 conflict = error.message

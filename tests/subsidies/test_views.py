@@ -336,3 +336,35 @@ def test_the_claim_page_says_who_acts_next_in_either_language(programs: Any, use
     assert "都道府県の職員が内容を確認し" in staff.get(f"/subsidies/claims/{claim.pk}/").content.decode()
     english = staff.get(f"/subsidies/claims/{claim.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Prefecture staff check it" in english and "Submitted (awaiting the prefecture)" in english
+
+
+def test_a_claim_names_the_businesses_it_covers(programs: Any, client_as: Any, api_as: Any) -> None:
+    from catalog.models import BusinessArea
+
+    resident = BusinessArea.objects.create(
+        slug="resident-register", code="B01", name="住民基本台帳", is_standardized=True
+    )
+    tax = BusinessArea.objects.create(
+        slug="individual-resident-tax", code="B02", name="個人住民税", is_standardized=True
+    )
+    form = {"program": "standardization", "title": "業務を選んだ申請", "fiscal_year": str(this_fiscal_year())}
+    page = client_as("obuse-staff").get("/subsidies/claims/new/?program=standardization").content.decode()
+    assert "住民基本台帳" in page
+    response = client_as("obuse-staff").post(
+        "/subsidies/claims/new/?program=standardization",
+        {**form, "businesses": [resident.pk, tax.pk], **line_data(GOOD_LINES)},
+    )
+    assert response.status_code == 302
+    assert set(Claim.objects.get(title="業務を選んだ申請").businesses.all()) == {resident, tax}
+    body = {
+        "program": "standardization",
+        "fiscal_year": this_fiscal_year(),
+        "title": "API",
+        "businesses": ["resident-register"],
+    }
+    created = api_as("obuse-staff").post("/api/v1/subsidies/claims/", body, format="json")
+    assert created.status_code == 201 and created.json()["businesses"] == ["resident-register"]
+    unknown = api_as("obuse-staff").post(
+        "/api/v1/subsidies/claims/", {**body, "businesses": ["no-such"]}, format="json"
+    )
+    assert unknown.status_code == 400 and "businesses" in unknown.json()["errors"]
