@@ -39,16 +39,7 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 @pytest.fixture
 def reseed(django_db_blocker: Any) -> Any:
-    """For transactional tests, which empty the tables when they finish: put the base data back.
-
-    The flush runs after this fixture's teardown, so an earlier transactional test may have left the tables
-    empty: seed before the test too when the base data is missing.
-    """
-    from portal.models import User
-
-    with django_db_blocker.unblock():
-        if not User.objects.filter(username="obuse-staff").exists():
-            _seed()
+    """For transactional tests, which empty the tables when they finish: put the base data back."""
     yield
     with django_db_blocker.unblock():
         _seed()
