@@ -74,7 +74,8 @@ def seed(**options: Any) -> list[dict[str, str]]:
     credentials = []
     for demo in DEMO_LOGINS:
         organization = organizations[demo.organization]
-        user, _created = User.objects.update_or_create(
+        # No join here: PostgreSQL refuses FOR UPDATE on the nullable side of the manager's outer join.
+        user, _created = User.objects.select_related(None).update_or_create(
             username=demo.username,
             defaults={
                 "organization": organization,

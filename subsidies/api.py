@@ -1,3 +1,0 @@
-"""`/api/v1/subsidies/`."""
-
-urlpatterns: list = []
