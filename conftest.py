@@ -69,6 +69,50 @@ def _clear_cache() -> Iterator[None]:
         pass
 
 
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from tests.browser.harness import CHROMIUM, install_missing
+
+    missing = install_missing()
+    require_service("chromium and axe-core", not missing, f"missing: {missing}")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread until the session ends; database calls
+    # of the tests are still synchronous and safe (the documented setting for driving Django with Playwright).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A Japanese page in a fresh context; the live server's data is the seeded base data."""
+    # axe-core is injected as a script, which the portal's CSP forbids; only the test's context bypasses it.
+    context = browser.new_context(locale="ja-JP", bypass_csp=True, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.base_url = live_server.url
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
 @pytest.fixture
 def users(db: Any) -> dict[str, Any]:
     """The demo logins by username (see portal/demo.py): obuse-staff, obuse-manager, saku-staff, …"""

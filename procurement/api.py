@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -186,11 +185,9 @@ class TransitionSerializer(serializers.Serializer[Any]):
 
 
 # Token first, so an anonymous call that needs a login is answered 401 with WWW-Authenticate (API.md), not 403.
-AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 
 
 class JointProcurementViewSet(PolicyScopedMixin, viewsets.ModelViewSet[JointProcurement]):
-    authentication_classes = AUTHENTICATION
     lookup_value_converter = "int"
     serializer_class = JointProcurementSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]

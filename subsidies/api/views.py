@@ -8,7 +8,6 @@ import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -28,7 +27,6 @@ from ..models import Claim, OrganizationCap, Program, ProgramBudget
 from . import serializers as s
 
 # Token first: an anonymous caller then gets 401 with `WWW-Authenticate: Token`, as API.md says, not 403.
-AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 
 
 class FileRenderer(BaseRenderer):
@@ -82,7 +80,6 @@ class CapFilter(django_filters.FilterSet):
 class CapViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet[OrganizationCap]):
     queryset = OrganizationCap.objects.select_related("organization", "program").order_by("program", "organization")
     serializer_class = s.CapSerializer
-    authentication_classes = AUTHENTICATION
     filterset_class = CapFilter
     policy_actions = {"list": "subsidies.use_claims", "retrieve": "subsidies.use_claims"}
 
@@ -95,7 +92,6 @@ class ClaimViewSet(
     viewsets.GenericViewSet[Claim],
 ):
     serializer_class = s.ClaimSerializer
-    authentication_classes = AUTHENTICATION
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
 
     def get_renderers(self) -> list[BaseRenderer]:
@@ -219,7 +215,6 @@ class CheckView(APIView):
     """
 
     policy_actions = {"post": "subsidies.use_claims"}
-    authentication_classes = AUTHENTICATION
 
     @extend_schema(request=s.CheckSerializer, responses={200: dict})
     def post(self, request: Request) -> Response:

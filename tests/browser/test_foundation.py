@@ -2,7 +2,9 @@
 
 import pytest
 
-from .conftest import axe_violations
+from .harness import axe_violations
+
+pytestmark = pytest.mark.browser
 
 PAGES = ["/", "/organizations/", "/organizations/205419/", "/about/", "/accessibility/", "/accounts/login/"]
 

@@ -1,6 +1,6 @@
 """The procurement pages in a real browser: axe-core finds nothing serious, the live share preview works.
 
-Uses the project's browser harness (tests/browser/conftest.py): skipped where the harness is not present.
+Uses the project's browser harness (the `page` fixture and tests/browser/harness.py).
 """
 
 from __future__ import annotations
@@ -9,9 +9,7 @@ from typing import Any
 
 import pytest
 
-harness = pytest.importorskip("tests.browser.conftest")
-browser = harness.browser
-page = harness.page
+from tests.browser import harness
 
 pytestmark = pytest.mark.browser
 

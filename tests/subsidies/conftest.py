@@ -105,20 +105,3 @@ def make_claim(
     claim.save()
     ClaimEvent.objects.create(claim=claim, actor=by, action="create", to_status=ClaimStatus.DRAFT)
     return claim
-
-
-@pytest.fixture
-def reseed(django_db_blocker: Any) -> Any:
-    """For transactional tests, which empty the tables when they finish: the base data before and after.
-
-    The flush runs after a fixture's teardown, so a previous transactional test may have left the tables empty.
-    """
-    from conftest import _seed
-    from portal.models import User
-
-    with django_db_blocker.unblock():
-        if not User.objects.filter(username="obuse-staff").exists():
-            _seed()
-    yield
-    with django_db_blocker.unblock():
-        _seed()

@@ -53,7 +53,7 @@ def approve_all(claim_ids: list[int], official_ids: list[int]) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twenty_concurrent_approvals_never_overdraw_the_budget(reseed: Any, programs: Any, users: Any) -> None:
+def test_twenty_concurrent_approvals_never_overdraw_the_budget(programs: Any, users: Any) -> None:
     require_service("PostgreSQL", connection.vendor == "postgresql", "row locks need a real database server")
     program = programs["standardization"]
     budget = ProgramBudget.objects.get(program=program, fiscal_year=this_fiscal_year())
@@ -81,7 +81,7 @@ def test_twenty_concurrent_approvals_never_overdraw_the_budget(reseed: Any, prog
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_approvals_never_overdraw_one_organizations_cap(reseed: Any, programs: Any, users: Any) -> None:
+def test_concurrent_approvals_never_overdraw_one_organizations_cap(programs: Any, users: Any) -> None:
     require_service("PostgreSQL", connection.vendor == "postgresql", "row locks need a real database server")
     program = programs["standardization"]
     cap = OrganizationCap.objects.get(program=program, organization__slug="205419")
