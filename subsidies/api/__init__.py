@@ -5,7 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from .views import CapViewSet, CheckView, ClaimViewSet, ProgramViewSet
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("programs", ProgramViewSet, basename="subsidy-program")
 router.register("caps", CapViewSet, basename="subsidy-cap")
 router.register("claims", ClaimViewSet, basename="subsidy-claim")
