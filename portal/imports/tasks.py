@@ -1,0 +1,11 @@
+"""Large imports run in the worker. The task takes the record's id and is safe to run twice."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def import_run(record_id: int) -> str:
+    from .services import import_run as run
+
+    record = run(record_id=record_id)
+    return record.status if record is not None else "missing"
