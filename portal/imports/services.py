@@ -286,7 +286,8 @@ def import_run(*, record_id: int) -> ImportRecord | None:
         _fail(record, preview.errors)
     finally:
         cache.delete(_progress_key(record.pk))
-        upload_discard(path)
+        if not record.dry_run:
+            upload_discard(path)  # a previewed file stays until it is imported (or expires)
     return record
 
 
