@@ -18,7 +18,7 @@ AUDITED = ["population", "population_band", "population_date"]
 
 
 class OrganizationPopulationResource(resources.Resource):  # type: ignore[misc]
-    organization = fields.Field(attribute="self", column_name="organization", widget=OrganizationWidget("団体", LOCAL))
+    organization = fields.Field(attribute="organization", column_name="organization", widget=OrganizationWidget("団体", LOCAL))
     population = fields.Field(
         attribute="population", column_name="population", widget=IntegerWidget("人口", maximum=50_000_000)
     )
