@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -64,7 +65,12 @@ RESULT = inline_serializer(
 )
 
 
-class ImportKindsView(APIView):
+class ImportAPIView(APIView):
+    # Token first: an anonymous caller gets 401 with `WWW-Authenticate: Token`, not 403.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+
+
+class ImportKindsView(ImportAPIView):
     """The kinds the caller may import, with their columns."""
 
     policy_actions = {"get": "imports.use"}
@@ -84,7 +90,7 @@ class ImportKindsView(APIView):
         )
 
 
-class ImportView(APIView):
+class ImportView(ImportAPIView):
     """`POST /api/v1/imports/{kind}/?dry_run=1` with a multipart `file`."""
 
     parser_classes = [MultiPartParser, FormParser]
@@ -134,7 +140,7 @@ def _with_detail(body: dict[str, Any], ok: bool) -> dict[str, Any]:
     return body
 
 
-class TemplateView(APIView):
+class TemplateView(ImportAPIView):
     """`GET /api/v1/imports/{kind}/template/?format=csv|xlsx`: the headers and one example row."""
 
     policy_actions = {"get": "imports.use"}
@@ -160,7 +166,7 @@ def template_response(kind: ImportKind, fmt: str, encoding: str) -> HttpResponse
     )
 
 
-class RecordView(APIView):
+class RecordView(ImportAPIView):
     """`GET /api/v1/imports/records/{id}/`: status and progress of an import (404 unless the caller may see it)."""
 
     policy_actions = {"get": "imports.use"}
