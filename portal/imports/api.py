@@ -83,7 +83,10 @@ class ImportKindsView(ImportAPIView):
                 {
                     "kind": k.name,
                     "label": str(k.label),
-                    "columns": [{"key": c.key, "header": c.header_ja, "required": c.required, "example": c.example} for c in k.columns],
+                    "columns": [
+                        {"key": c.key, "header": c.header_ja, "required": c.required, "example": c.example}
+                        for c in k.columns
+                    ],
                 }
                 for k in kinds
             ]
@@ -97,7 +100,9 @@ class ImportView(ImportAPIView):
     policy_actions = {"post": "imports.use"}
 
     @extend_schema(
-        parameters=[OpenApiParameter("dry_run", OpenApiTypes.INT, enum=[0, 1], description="1: preview only (default)")],
+        parameters=[
+            OpenApiParameter("dry_run", OpenApiTypes.INT, enum=[0, 1], description="1: preview only (default)")
+        ],
         request={"multipart/form-data": inline_serializer("ImportUpload", {"file": serializers.FileField()})},
         responses={200: RESULT, 202: OpenApiTypes.OBJECT, 400: RESULT},
     )
@@ -127,7 +132,9 @@ class ImportView(ImportAPIView):
         try:
             record = services.import_apply(kind=import_kind, actor=request.user, upload=upload)
         except services.ImportRejected as rejected:
-            return Response(_with_detail(rejected.preview.as_api(dry_run=False), False), status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                _with_detail(rejected.preview.as_api(dry_run=False), False), status=status.HTTP_400_BAD_REQUEST
+            )
         return Response(
             {"dry_run": False, "totals": record.totals, "errors": [], "id": record.pk},
             status=status.HTTP_200_OK,
@@ -136,7 +143,9 @@ class ImportView(ImportAPIView):
 
 def _with_detail(body: dict[str, Any], ok: bool) -> dict[str, Any]:
     if not ok:
-        body["detail"] = _("ファイルに誤りがあります（%(n)d行）。どの行も取り込んでいません。") % {"n": body["totals"]["error"]}
+        body["detail"] = _("ファイルに誤りがあります（%(n)d行）。どの行も取り込んでいません。") % {
+            "n": body["totals"]["error"]
+        }
     return body
 
 
@@ -149,12 +158,17 @@ class TemplateView(ImportAPIView):
         return JSONRenderer(), "application/json"  # `format` names the file format here, not a renderer
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"]), OpenApiParameter("encoding", str, enum=["utf-8", "cp932"])],
+        parameters=[
+            OpenApiParameter("format", str, enum=["csv", "xlsx"]),
+            OpenApiParameter("encoding", str, enum=["utf-8", "cp932"]),
+        ],
         responses={(200, "text/csv"): OpenApiTypes.BINARY},
     )
     def get(self, request: Request, kind: str) -> HttpResponse:
         import_kind = kind_or_404(kind)
-        return template_response(import_kind, request.query_params.get("format", "csv"), request.query_params.get("encoding", ""))
+        return template_response(
+            import_kind, request.query_params.get("format", "csv"), request.query_params.get("encoding", "")
+        )
 
 
 def template_response(kind: ImportKind, fmt: str, encoding: str) -> HttpResponse:
@@ -162,7 +176,10 @@ def template_response(kind: ImportKind, fmt: str, encoding: str) -> HttpResponse
     encoding = "cp932" if encoding.lower() in ("cp932", "shift_jis", "sjis") else "utf-8"
     headers, rows = template_rows(kind)
     return file_response(
-        table_file(headers, rows, fmt=fmt, encoding=encoding), file_stem=f"template_{kind.name}", fmt=fmt, encoding=encoding
+        table_file(headers, rows, fmt=fmt, encoding=encoding),
+        file_stem=f"template_{kind.name}",
+        fmt=fmt,
+        encoding=encoding,
     )
 
 

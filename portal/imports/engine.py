@@ -119,7 +119,9 @@ class Run:
                 [
                     (
                         self.kind.key_fields[0],
-                        _("%(line)d行目は%(first)d行目と同じ行（%(what)s）です。重複している行はどちらか一方にしてください。")
+                        _(
+                            "%(line)d行目は%(first)d行目と同じ行（%(what)s）です。重複している行はどちらか一方にしてください。"
+                        )
                         % {"line": line, "first": first, "what": self.kind.describe(row)},
                     )
                 ],

@@ -80,7 +80,9 @@ def file_response(data: bytes, *, file_stem: str, fmt: str, encoding: str = "utf
 
     stamp = timezone.localdate().strftime("%Y%m%d")
     name = f"{file_stem}_{stamp}.{fmt}"
-    content_type = XLSX_TYPE if fmt == "xlsx" else f"{CSV_TYPE}; charset={'shift_jis' if encoding != 'utf-8' else 'utf-8'}"
+    content_type = (
+        XLSX_TYPE if fmt == "xlsx" else f"{CSV_TYPE}; charset={'shift_jis' if encoding != 'utf-8' else 'utf-8'}"
+    )
     response = HttpResponse(data, content_type=content_type)
     ascii_name = name.encode("ascii", "ignore").decode() or f"export_{stamp}.{fmt}"
     response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"

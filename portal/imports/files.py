@@ -15,7 +15,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
@@ -34,13 +34,17 @@ class ImportFileError(Exception):
         self.field = field
 
 
-@dataclass(frozen=True)
-class HeaderSpec:
+class HeaderSpec(Protocol):
     """What the reader needs of a column: its key (the English header), Japanese header, and whether it is required."""
 
-    key: str
-    header_ja: str
-    required: bool = True
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def header_ja(self) -> str: ...
+
+    @property
+    def required(self) -> bool: ...
 
 
 def normalize_cell(value: Any) -> str:
@@ -84,10 +88,22 @@ class Table:
             if not any(cells):
                 continue  # Excel leaves blank rows (",,,,") at the end; they mean nothing
             if len(cells) > width and any(cells[width:]):
-                yield line, _("この行の値の数（%(n)d）が見出しの列数（%(w)d）より多くなっています。値にカンマが含まれるときは全体を引用符（\"）で囲んでください。") % {"n": len(cells), "w": width}
+                yield (
+                    line,
+                    _(
+                        'この行の値の数（%(n)d）が見出しの列数（%(w)d）より多くなっています。値にカンマが含まれるときは全体を引用符（"）で囲んでください。'
+                    )
+                    % {"n": len(cells), "w": width},
+                )
                 continue
             if len(cells) < width:
-                yield line, _("この行の値の数（%(n)d）が見出しの列数（%(w)d）より少なくなっています。空欄の列も区切り（カンマ）を残してください。") % {"n": len(cells), "w": width}
+                yield (
+                    line,
+                    _(
+                        "この行の値の数（%(n)d）が見出しの列数（%(w)d）より少なくなっています。空欄の列も区切り（カンマ）を残してください。"
+                    )
+                    % {"n": len(cells), "w": width},
+                )
                 continue
             yield line, dict(zip(self.keys, cells[:width], strict=True))
 
@@ -133,7 +149,7 @@ def _csv_records(text: str) -> Iterator[list[str]]:
         yield from reader
     except csv.Error as exc:
         raise ImportFileError(
-            _("%(line)d行目を CSV として読めませんでした（%(error)s）。引用符（\"）の対応を確認してください。")
+            _('%(line)d行目を CSV として読めませんでした（%(error)s）。引用符（"）の対応を確認してください。')
             % {"line": reader.line_num, "error": exc},
             line=reader.line_num,
         ) from exc
@@ -149,7 +165,9 @@ def _xlsx_records(data: bytes) -> Iterator[list[Any]]:
         first = next(rows, None)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, EOFError) as exc:
         raise ImportFileError(
-            _("Excel ファイル（.xlsx）を開けませんでした。ファイルが壊れているか、.xlsx 形式ではありません。Excel で開いて保存し直してください。")
+            _(
+                "Excel ファイル（.xlsx）を開けませんでした。ファイルが壊れているか、.xlsx 形式ではありません。Excel で開いて保存し直してください。"
+            )
         ) from exc
     if first is None:
         return
@@ -160,7 +178,9 @@ def _xlsx_records(data: bytes) -> Iterator[list[Any]]:
             cells = list(row)
             yield cells + [None] * (width - len(cells))  # a sheet has no "too few cells": empty cells are empty
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-        raise ImportFileError(_("Excel ファイル（.xlsx）の途中が壊れています。Excel で開いて保存し直してください。")) from exc
+        raise ImportFileError(
+            _("Excel ファイル（.xlsx）の途中が壊れています。Excel で開いて保存し直してください。")
+        ) from exc
 
 
 def records_opener(data: bytes, file_name: str) -> Callable[[], Iterator[list[Any]]]:
@@ -197,18 +217,18 @@ def read_table(data: bytes, file_name: str, columns: Sequence[HeaderSpec]) -> Ta
         if not text:
             keys.append("")
             continue
-        spec = by_name.get(_header_key(text))
-        if spec is None:
+        found = by_name.get(_header_key(text))
+        if found is None:
             unknown.append(text)
             continue
-        if spec.key in seen:
+        if found.key in seen:
             raise ImportFileError(
                 _("見出し「%(name)s」が2回あります（%(a)d列目と%(b)d列目）。どちらか一方にしてください。")
-                % {"name": text, "a": seen[spec.key], "b": position},
-                field=spec.key,
+                % {"name": text, "a": seen[found.key], "b": position},
+                field=found.key,
             )
-        seen[spec.key] = position
-        keys.append(spec.key)
+        seen[found.key] = position
+        keys.append(found.key)
     allowed = "、".join(f"{c.header_ja}（{c.key}）" for c in columns)
     if unknown:
         raise ImportFileError(

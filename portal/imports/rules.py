@@ -56,7 +56,8 @@ def import_municipal_row(user: Any, municipality: Any) -> Decision:
             % {"muni": municipality, "pref": getattr(municipality.prefecture, "name", ""), "own": org.name}
         )
     return deny(
-        _("%(muni)sの行は取り込めません。自団体（%(own)s）の行だけを取り込めます。") % {"muni": municipality, "own": org}
+        _("%(muni)sの行は取り込めません。自団体（%(own)s）の行だけを取り込めます。")
+        % {"muni": municipality, "own": org}
     )
 
 

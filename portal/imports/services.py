@@ -167,14 +167,14 @@ def import_apply(*, kind: ImportKind, actor: Any, upload: Upload) -> ImportRecor
 # Large files: kept on disk, run by a Celery task ----------------------------------------------------
 
 
-def stored_path(*, actor: Any, upload: Upload) -> Path:
-    suffix = Path(upload.name).suffix.lower()[:6] or ".csv"
-    return Path(settings.MEDIA_ROOT) / "imports" / str(actor.pk) / f"{upload.checksum}{suffix}"
+def stored_path(*, actor: Any, checksum: str, file_name: str) -> Path:
+    suffix = Path(file_name).suffix.lower()[:6] or ".csv"
+    return Path(settings.MEDIA_ROOT) / "imports" / str(actor.pk) / f"{checksum}{suffix}"
 
 
 def upload_keep(*, actor: Any, upload: Upload) -> Path:
     """Keep an uploaded file server-side (MEDIA_ROOT/imports/<user>/<sha256>), for the confirm step or a task."""
-    path = stored_path(actor=actor, upload=upload)
+    path = stored_path(actor=actor, checksum=upload.checksum, file_name=upload.name)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(upload.data)
     return path
@@ -185,7 +185,7 @@ def upload_load(*, actor: Any, checksum: str, file_name: str) -> Upload | None:
     if len(checksum) != 64 or not all(c in "0123456789abcdef" for c in checksum):
         return None
     upload_name = Path(file_name).name or "upload.csv"
-    path = stored_path(actor=actor, upload=_Named(upload_name, checksum))
+    path = stored_path(actor=actor, checksum=checksum, file_name=upload_name)
     if not path.exists():
         return None
     upload = Upload(name=upload_name, data=path.read_bytes())
@@ -194,12 +194,6 @@ def upload_load(*, actor: Any, checksum: str, file_name: str) -> Upload | None:
 
 def upload_discard(path: Path | str) -> None:
     Path(path).unlink(missing_ok=True)
-
-
-@dataclass
-class _Named:
-    name: str
-    checksum: str
 
 
 def import_start(*, kind: ImportKind, actor: Any, upload: Upload, dry_run: bool) -> ImportRecord:
@@ -243,16 +237,25 @@ def import_run(*, record_id: int) -> ImportRecord | None:
     """
     from .kinds import get_kind
 
-    claimed = ImportRecord.objects.filter(
-        pk=record_id, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]
-    ).update(status=ImportStatus.RUNNING)
+    claimed = ImportRecord.objects.filter(pk=record_id, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]).update(
+        status=ImportStatus.RUNNING
+    )
     record = ImportRecord.objects.select_related("actor").filter(pk=record_id).first()
     if not claimed or record is None:
         return record
     kind = get_kind(record.kind)
     path = Path(record.stored_path)
     if kind is None or not path.exists():
-        _fail(record, [{"line": 1, "field": "", "message": "取り込むファイルが見つかりません。もう一度アップロードしてください。"}])
+        _fail(
+            record,
+            [
+                {
+                    "line": 1,
+                    "field": "",
+                    "message": "取り込むファイルが見つかりません。もう一度アップロードしてください。",
+                }
+            ],
+        )
         return record
     upload = Upload(name=record.file_name, data=path.read_bytes())
     actor = record.actor

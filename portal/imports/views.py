@@ -85,7 +85,7 @@ def confirm(request: HttpRequest, kind: str) -> HttpResponse:
     if upload_file is None:
         messages.error(request, _("確認したファイルが見つかりません。もう一度アップロードしてください。"))
         return redirect("imports:upload", kind=import_kind.name)
-    path = services.stored_path(actor=request.user, upload=upload_file)
+    path = services.stored_path(actor=request.user, checksum=upload_file.checksum, file_name=upload_file.name)
     if services.row_count(kind=import_kind, upload=upload_file) > services.LARGE_FILE_ROWS:
         record = services.import_start(kind=import_kind, actor=request.user, upload=upload_file, dry_run=False)
         return redirect("imports:record", pk=record.pk)

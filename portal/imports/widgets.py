@@ -26,7 +26,7 @@ def _ctx(kwargs: dict[str, Any]) -> Any:
     return kwargs["context"]
 
 
-class TextWidget(widgets.CharWidget):  # type: ignore[misc]
+class TextWidget(widgets.CharWidget):
     def __init__(self, label: str, max_length: int = 200) -> None:
         super().__init__(allow_blank=True)
         self.label = label
@@ -47,7 +47,7 @@ class TextWidget(widgets.CharWidget):  # type: ignore[misc]
         return text
 
 
-class IntegerWidget(widgets.IntegerWidget):  # type: ignore[misc]
+class IntegerWidget(widgets.IntegerWidget):
     """A non-negative integer (yen, people, numbers). Accepts 1,234 and 全角 digits (already normalized)."""
 
     def __init__(self, label: str, minimum: int = 0, maximum: int = MAX_INTEGER) -> None:
@@ -79,7 +79,7 @@ class IntegerWidget(widgets.IntegerWidget):  # type: ignore[misc]
         return number
 
 
-class ChoiceWidget(widgets.Widget):  # type: ignore[misc]
+class ChoiceWidget(widgets.Widget):
     """One of a TextChoices: its API value or its Japanese label."""
 
     def __init__(self, label: str, choices: type[TextChoices]) -> None:
@@ -108,7 +108,7 @@ class ChoiceWidget(widgets.Widget):  # type: ignore[misc]
         return str(value or "")
 
 
-class BooleanWidget(widgets.Widget):  # type: ignore[misc]
+class BooleanWidget(widgets.Widget):
     TRUE = {"yes", "true", "1", "はい", "○", "〇", "あり", "有", "利用", "y"}
     FALSE = {"no", "false", "0", "いいえ", "×", "なし", "無", "未利用", "n"}
 
@@ -136,7 +136,7 @@ class BooleanWidget(widgets.Widget):  # type: ignore[misc]
 _ERA_FY = re.compile(r"(令和|R)(\d+|元)年?度?", re.IGNORECASE)
 
 
-class FiscalYearWidget(widgets.Widget):  # type: ignore[misc]
+class FiscalYearWidget(widgets.Widget):
     """A fiscal year: 2026, 令和8年度 or R8."""
 
     def __init__(self, label: str, minimum: int = 2019, maximum: int = 2040) -> None:
@@ -172,7 +172,7 @@ class FiscalYearWidget(widgets.Widget):  # type: ignore[misc]
         return year
 
 
-class MonthWidget(widgets.Widget):  # type: ignore[misc]
+class MonthWidget(widgets.Widget):
     """A month (2026-01, 2026/1, R8.1, 令和8年1月) or a date, kept as the first day of the month."""
 
     def __init__(self, label: str) -> None:
@@ -203,7 +203,7 @@ class MonthWidget(widgets.Widget):  # type: ignore[misc]
         return value.strftime("%Y-%m") if value else ""
 
 
-class RateWidget(widgets.Widget):  # type: ignore[misc]
+class RateWidget(widgets.Widget):
     """A rate from 0 to 1 (0.65) or a percentage (65%), kept with four decimals."""
 
     def __init__(self, label: str) -> None:
@@ -229,7 +229,7 @@ class RateWidget(widgets.Widget):  # type: ignore[misc]
         return rate.quantize(Decimal("0.0001"))
 
 
-class OrganizationWidget(widgets.Widget):  # type: ignore[misc]
+class OrganizationWidget(widgets.Widget):
     """An organization named by its 6-digit code (check digit verified) or by its name within a prefecture."""
 
     def __init__(self, label: str, kinds: tuple[str, ...] = ("municipality",)) -> None:
@@ -254,7 +254,8 @@ class OrganizationWidget(widgets.Widget):  # type: ignore[misc]
             org = index.find_by_name(text, _ctx(kwargs).home_prefecture_id)
         if org.kind not in self.kinds:
             raise ValueError(
-                _("%(name)sは%(label)sとして指定できません（市区町村を指定してください）。") % {"name": org, "label": self.label}
+                _("%(name)sは%(label)sとして指定できません（市区町村を指定してください）。")
+                % {"name": org, "label": self.label}
             )
         return org
 
@@ -262,7 +263,7 @@ class OrganizationWidget(widgets.Widget):  # type: ignore[misc]
         return value.code if value is not None else ""
 
 
-class BusinessWidget(widgets.Widget):  # type: ignore[misc]
+class BusinessWidget(widgets.Widget):
     """One of the 20 standardized businesses: its slug (resident_registry), code (B03) or Japanese name."""
 
     def __init__(self, label: str) -> None:
@@ -277,7 +278,9 @@ class BusinessWidget(widgets.Widget):  # type: ignore[misc]
         found = businesses.get(text) or businesses.get(text.lower()) or businesses.get(text.upper())
         if found is None:
             raise ValueError(
-                _("業務「%(value)s」は標準化対象の20業務にありません。業務コード（B01〜B20）、識別子（例：resident_registry）または業務名（例：住民基本台帳）で入力してください。")
+                _(
+                    "業務「%(value)s」は標準化対象の20業務にありません。業務コード（B01〜B20）、識別子（例：resident_registry）または業務名（例：住民基本台帳）で入力してください。"
+                )
                 % {"value": text}
             )
         return found

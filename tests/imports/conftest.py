@@ -13,7 +13,16 @@ from django.conf import settings
 from catalog.models import BusinessArea, MigrationStatus, PublishedRate, PublishedSnapshot, StepDefinition, StepProgress
 from portal.models import AuditEntry, ImportRecord, Organization
 
-TABLES = [Organization, MigrationStatus, StepDefinition, StepProgress, PublishedSnapshot, PublishedRate, AuditEntry, ImportRecord]
+TABLES = [
+    Organization,
+    MigrationStatus,
+    StepDefinition,
+    StepProgress,
+    PublishedSnapshot,
+    PublishedRate,
+    AuditEntry,
+    ImportRecord,
+]
 
 
 @pytest.fixture

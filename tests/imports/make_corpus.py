@@ -39,10 +39,12 @@ def files() -> dict[str, bytes]:
         "ok_cp932.csv": crlf(STATUS_HEADER, good_row, "202177,B08,移行完了,,,no").encode("cp932"),
         "ok_utf8_bom.csv": "\ufeff".encode() + crlf(STATUS_HEADER, good_row).encode(),
         "ok_utf8_nobom.csv": crlf("municipality,business,status", "205419,resident_registry,migrating").encode(),
-        "ok_zenkaku.csv": crlf(STATUS_HEADER, "２０５４１９,Ｂ０３,移行中,２０２６,　株式会社サンプル　,ｙｅｓ").encode("cp932"),
-        "ok_names.csv": crlf(STATUS_HEADER, "小布施町,住民基本台帳,移行中,令和8年度,,", "長野県佐久市,国民年金,準備中,R9,,").encode(
+        "ok_zenkaku.csv": crlf(STATUS_HEADER, "２０５４１９,Ｂ０３,移行中,２０２６,　株式会社サンプル　,ｙｅｓ").encode(
             "cp932"
         ),
+        "ok_names.csv": crlf(
+            STATUS_HEADER, "小布施町,住民基本台帳,移行中,令和8年度,,", "長野県佐久市,国民年金,準備中,R9,,"
+        ).encode("cp932"),
         "ok_excel.xlsx": xlsx([STATUS_HEADER.split(","), [205419, "B03", "移行中", 2026, None, "yes"]]),
         "ok_blank_rows.csv": crlf(STATUS_HEADER, good_row, ",,,,,", ",,,,,").encode("cp932"),
         # Whole-file problems
@@ -58,7 +60,9 @@ def files() -> dict[str, bytes]:
         "old_excel.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504,
         "nul_byte.csv": crlf(STATUS_HEADER, good_row, "202177,B03,移行\x00中,,,").encode("cp932"),
         "binary.csv": bytes(range(128, 256)) * 4,
-        "bom_then_cp932.csv": "\ufeff".encode() + crlf(STATUS_HEADER, good_row).encode() + "202177,住民基本台帳,移行中,,,\r\n".encode("cp932"),
+        "bom_then_cp932.csv": "\ufeff".encode()
+        + crlf(STATUS_HEADER, good_row).encode()
+        + "202177,住民基本台帳,移行中,,,\r\n".encode("cp932"),
         # Row problems
         "bad_check_digit_cp932.csv": crlf(STATUS_HEADER, good_row, "205418,個人住民税,移行中,2026,,").encode("cp932"),
         "unknown_code.csv": crlf(STATUS_HEADER, "205991,住民基本台帳,移行中,,,").encode("cp932"),
@@ -69,15 +73,19 @@ def files() -> dict[str, bytes]:
         "duplicate_rows.csv": crlf(STATUS_HEADER, good_row, "202177,B03,移行中,,,", "205419,B03,移行完了,,,").encode(
             "cp932"
         ),
-        "formula_cell.csv": crlf(STATUS_HEADER, '205419,B03,移行中,2026,"=HYPERLINK(""http://example.com"",""詳細"")",yes').encode(
+        "formula_cell.csv": crlf(
+            STATUS_HEADER, '205419,B03,移行中,2026,"=HYPERLINK(""http://example.com"",""詳細"")",yes'
+        ).encode("cp932"),
+        "too_many_cells.csv": crlf(STATUS_HEADER, good_row, "202177,B03,移行中,2026,株式会社A,株式会社B,no").encode(
             "cp932"
         ),
-        "too_many_cells.csv": crlf(STATUS_HEADER, good_row, "202177,B03,移行中,2026,株式会社A,株式会社B,no").encode("cp932"),
         "too_few_cells.csv": crlf(STATUS_HEADER, good_row, "202177,B03").encode("cp932"),
         "year_out_of_range.csv": crlf(STATUS_HEADER, "205419,B03,移行中,2099,,").encode("cp932"),
         "bad_boolean.csv": crlf(STATUS_HEADER, "205419,B03,移行中,,,たぶん").encode("cp932"),
         "empty_required_cell.csv": crlf(STATUS_HEADER, "205419,B03,,2026,,").encode("cp932"),
-        "bad_check_digit.xlsx": xlsx([STATUS_HEADER.split(","), ["205419", "B03", "移行中"], ["202178", "B03", "移行中"]]),
+        "bad_check_digit.xlsx": xlsx(
+            [STATUS_HEADER.split(","), ["205419", "B03", "移行中"], ["202178", "B03", "移行中"]]
+        ),
         # Populations (officials)
         "population_negative.csv": crlf(POPULATION_HEADER, "205419,-5").encode("cp932"),
         "population_decimal.csv": crlf(POPULATION_HEADER, "205419,10862.5").encode("cp932"),

@@ -47,7 +47,9 @@ BAD_FILES: dict[str, list[tuple[int, str, str]]] = {
         )
     ],
     "old_excel.xls": [(1, "", "Excel 97-2003 形式（.xls）は読めません。.xlsx または CSV で保存し直してください。")],
-    "nul_byte.csv": [(3, "", "3行目に NUL 文字が含まれています。ファイルが壊れていないか確認し、保存し直してください。")],
+    "nul_byte.csv": [
+        (3, "", "3行目に NUL 文字が含まれています。ファイルが壊れていないか確認し、保存し直してください。")
+    ],
     "binary.csv": [(1, "", "1" + UNREADABLE)],
     "bom_then_cp932.csv": [(3, "", "3" + UNREADABLE)],
     "bad_check_digit_cp932.csv": [
@@ -95,11 +97,15 @@ BAD_FILES: dict[str, list[tuple[int, str, str]]] = {
         (
             3,
             "",
-            "この行の値の数（7）が見出しの列数（6）より多くなっています。値にカンマが含まれるときは全体を引用符（\"）で囲んでください。",
+            'この行の値の数（7）が見出しの列数（6）より多くなっています。値にカンマが含まれるときは全体を引用符（"）で囲んでください。',
         )
     ],
     "too_few_cells.csv": [
-        (3, "", "この行の値の数（2）が見出しの列数（6）より少なくなっています。空欄の列も区切り（カンマ）を残してください。")
+        (
+            3,
+            "",
+            "この行の値の数（2）が見出しの列数（6）より少なくなっています。空欄の列も区切り（カンマ）を残してください。",
+        )
     ],
     "year_out_of_range.csv": [
         (2, "planned_fiscal_year", "移行予定年度は令和元年度から令和22年度までで入力してください：2099")
@@ -110,7 +116,9 @@ BAD_FILES: dict[str, list[tuple[int, str, str]]] = {
     "empty_required_cell.csv": [(2, "status", "進捗が空欄です。入力してください。")],
     "population_negative.csv": [(2, "population", "人口は0以上の整数で入力してください：-5")],
     "population_decimal.csv": [(2, "population", "人口は整数で入力してください（小数・文字は使えません）：10862.5")],
-    "population_huge.csv": [(2, "population", "人口が大きすぎます（上限 50,000,000）。桁を確認してください：99999999999")],
+    "population_huge.csv": [
+        (2, "population", "人口が大きすぎます（上限 50,000,000）。桁を確認してください：99999999999")
+    ],
     "population_ambiguous_name.csv": [
         (
             2,

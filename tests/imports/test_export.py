@@ -45,8 +45,8 @@ def test_csv_is_utf8_with_bom_and_cp932_replaces_what_it_cannot_hold() -> None:
 
 
 def test_xlsx_cells_are_text_and_neutralized() -> None:
-    sheet = load_workbook(io.BytesIO(xlsx_bytes(["a"], [["=HYPERLINK(\"x\")"], [5]]))).active
-    assert [r[0] for r in sheet.iter_rows(values_only=True)] == ["a", "'=HYPERLINK(\"x\")", 5]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(["a"], [['=HYPERLINK("x")'], [5]]))).active
+    assert [r[0] for r in sheet.iter_rows(values_only=True)] == ["a", '\'=HYPERLINK("x")', 5]
 
 
 def test_organization_list_exports_every_filtered_row_as_csv(api: Any, db: Any) -> None:

@@ -69,7 +69,9 @@ def test_done_when_in_the_browser(client_as: Any, users: Any, published_statuses
     assert lines[1].startswith("205419,resident_registry,migrating")
 
     before = fingerprint()
-    bad = client.post("/imports/migration-status/", {"file": SimpleUploadedFile("進捗.csv", _fill(template.content, "202178"))})
+    bad = client.post(
+        "/imports/migration-status/", {"file": SimpleUploadedFile("進捗.csv", _fill(template.content, "202178"))}
+    )
     page = bad.content.decode()
     assert bad.status_code == 400
     assert "3行目" in page and BAD_DIGIT in page
@@ -114,13 +116,17 @@ def test_done_when_through_the_api(api_as: Any, users: Any, published_statuses: 
 
     fixed = _fill(template.content, "202177")
     dry = client.post(
-        "/api/v1/imports/migration-status/?dry_run=1", {"file": SimpleUploadedFile("status.csv", fixed)}, format="multipart"
+        "/api/v1/imports/migration-status/?dry_run=1",
+        {"file": SimpleUploadedFile("status.csv", fixed)},
+        format="multipart",
     )
     assert dry.json() == {"dry_run": True, "totals": {"new": 0, "update": 2, "skip": 0, "error": 0}, "errors": []}
     assert fingerprint() == before
 
     real = client.post(
-        "/api/v1/imports/migration-status/?dry_run=0", {"file": SimpleUploadedFile("status.csv", fixed)}, format="multipart"
+        "/api/v1/imports/migration-status/?dry_run=0",
+        {"file": SimpleUploadedFile("status.csv", fixed)},
+        format="multipart",
     )
     assert real.status_code == 200
     record = ImportRecord.objects.get(pk=real.json()["id"])
@@ -130,7 +136,9 @@ def test_done_when_through_the_api(api_as: Any, users: Any, published_statuses: 
     assert (status["status"], status["progress"], status["totals"]["update"]) == ("done", 100, 2)
 
     same_again = client.post(
-        "/api/v1/imports/migration-status/?dry_run=1", {"file": SimpleUploadedFile("status.csv", fixed)}, format="multipart"
+        "/api/v1/imports/migration-status/?dry_run=1",
+        {"file": SimpleUploadedFile("status.csv", fixed)},
+        format="multipart",
     )
     assert same_again.json()["totals"] == {"new": 0, "update": 0, "skip": 2, "error": 0}
 

@@ -77,9 +77,15 @@ def test_migration_steps_update_and_skip(api_as: Any, businesses: Any, steps: An
 
 def test_migration_steps_unknown_step_number(api_as: Any, businesses: Any, steps: Any) -> None:
     before = fingerprint()
-    response = _post(api_as("obuse-staff"), "migration-steps", "municipality,business,step,state\r\n205419,B03,99,done\r\n")
+    response = _post(
+        api_as("obuse-staff"), "migration-steps", "municipality,business,step,state\r\n205419,B03,99,done\r\n"
+    )
     assert response.json()["errors"] == [
-        {"line": 2, "field": "step", "message": "作業手順の番号 99 は手順書（版 2024.1）にありません。手順書の番号を確認してください。"}
+        {
+            "line": 2,
+            "field": "step",
+            "message": "作業手順の番号 99 は手順書（版 2024.1）にありません。手順書の番号を確認してください。",
+        }
     ]
     assert fingerprint() == before
 
@@ -90,7 +96,11 @@ def test_published_progress_makes_a_new_snapshot(api_as: Any, businesses: Any) -
     assert response.json()["totals"] == {"new": 3, "update": 0, "skip": 0, "error": 0}
     snapshot = PublishedSnapshot.objects.get(as_of=dt.date(2026, 2, 1))
     rates = {(r.municipality.code, r.business.code if r.business else None): r.rate for r in snapshot.rates.all()}
-    assert rates == {("205419", "B03"): Decimal("0.75"), ("205419", None): Decimal("0.65"), ("202177", "B20"): Decimal("1")}
+    assert rates == {
+        ("205419", "B03"): Decimal("0.75"),
+        ("205419", None): Decimal("0.65"),
+        ("202177", "B20"): Decimal("1"),
+    }
     assert AuditEntry.objects.filter(action="import").count() == 3
     again = _post(api_as("soumu-official"), "published-progress", text.replace("0.75", "0.8"))
     assert again.json()["totals"] == {"new": 0, "update": 1, "skip": 2, "error": 0}
@@ -99,7 +109,9 @@ def test_published_progress_makes_a_new_snapshot(api_as: Any, businesses: Any) -
 
 
 def test_published_rate_out_of_range(api_as: Any, businesses: Any) -> None:
-    response = _post(api_as("soumu-official"), "published-progress", "as_of,municipality,rate\r\n2026-02,205419,1.5\r\n")
+    response = _post(
+        api_as("soumu-official"), "published-progress", "as_of,municipality,rate\r\n2026-02,205419,1.5\r\n"
+    )
     assert response.json()["errors"] == [
         {"line": 2, "field": "rate", "message": "完了率は0から1まで（0%〜100%）で入力してください：1.5"}
     ]

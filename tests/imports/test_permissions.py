@@ -13,8 +13,8 @@ from portal.models import ImportRecord
 
 from .conftest import fingerprint
 
-STATUS_FILE = "municipality,business,status\r\n205419,B03,migrating\r\n".encode()
-POPULATION_FILE = "organization,population\r\n205419,11000\r\n".encode()
+STATUS_FILE = b"municipality,business,status\r\n205419,B03,migrating\r\n"
+POPULATION_FILE = b"organization,population\r\n205419,11000\r\n"
 
 
 @pytest.fixture(autouse=True)
@@ -37,8 +37,18 @@ def test_anonymous_is_401(api: Any, db: Any) -> None:
     [
         ("nagano-pref-staff", "organizations", POPULATION_FILE, "このデータの取り込みは国の職員が行います。"),
         ("obuse-staff", "organizations", POPULATION_FILE, "このデータの取り込みは国の職員が行います。"),
-        ("vendor-demo", "migration-status", STATUS_FILE, "標準化の進捗は市区町村（または都道府県が代理で）取り込みます。"),
-        ("soumu-official", "migration-status", STATUS_FILE, "標準化の進捗は市区町村（または都道府県が代理で）取り込みます。"),
+        (
+            "vendor-demo",
+            "migration-status",
+            STATUS_FILE,
+            "標準化の進捗は市区町村（または都道府県が代理で）取り込みます。",
+        ),
+        (
+            "soumu-official",
+            "migration-status",
+            STATUS_FILE,
+            "標準化の進捗は市区町村（または都道府県が代理で）取り込みます。",
+        ),
     ],
 )
 def test_kinds_out_of_role_are_403(
@@ -53,7 +63,7 @@ def test_kinds_out_of_role_are_403(
 
 def test_a_municipality_imports_its_own_rows_not_its_neighbours(api_as: Any, published_statuses: Any) -> None:
     client = api_as("obuse-staff")
-    data = "municipality,business,status\r\n205419,B03,migrating\r\n202177,B03,migrating\r\n".encode()
+    data = b"municipality,business,status\r\n205419,B03,migrating\r\n202177,B03,migrating\r\n"
     before = fingerprint()
     response = _post(client, "migration-status", data)
     assert response.status_code == 400
@@ -116,6 +126,8 @@ def test_confirm_cannot_use_someone_elses_file(client_as: Any, published_statuse
     preview = nagano.post("/imports/migration-status/", {"file": SimpleUploadedFile("f.csv", STATUS_FILE)})
     checksum = preview.context["preview"].checksum
     before = fingerprint()
-    other = client_as("obuse-staff").post("/imports/migration-status/confirm/", {"checksum": checksum, "file_name": "f.csv"})
+    other = client_as("obuse-staff").post(
+        "/imports/migration-status/confirm/", {"checksum": checksum, "file_name": "f.csv"}
+    )
     assert other.status_code == 302 and other["Location"] == "/imports/migration-status/"
     assert fingerprint() == before

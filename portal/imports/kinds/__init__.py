@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
+from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
@@ -53,9 +54,9 @@ class OrganizationIndex:
 
     def __init__(self) -> None:
         orgs = list(
-            Organization.objects.filter(
-                kind__in=[OrganizationKind.PREFECTURE, OrganizationKind.MUNICIPALITY]
-            ).only("id", "slug", "code", "kind", "name", "prefecture_id", "prefecture_code", "population")
+            Organization.objects.filter(kind__in=[OrganizationKind.PREFECTURE, OrganizationKind.MUNICIPALITY]).only(
+                "id", "slug", "code", "kind", "name", "prefecture_id", "prefecture_code", "population"
+            )
         )
         self.by_id = {o.pk: o for o in orgs}
         self.by_code = {o.code: o for o in orgs if o.code}
@@ -81,11 +82,15 @@ class OrganizationIndex:
             return found[0]
         if not found:
             raise ValueError(
-                _("団体「%(name)s」は見つかりません。団体コード（6桁）か正式な名称（例：長野県小布施町）で入力してください。")
+                _(
+                    "団体「%(name)s」は見つかりません。団体コード（6桁）か正式な名称（例：長野県小布施町）で入力してください。"
+                )
                 % {"name": text}
             )
         raise ValueError(
-            _("「%(name)s」という団体は%(n)d団体あります。団体コード（6桁）か都道府県名から（例：北海道伊達市）入力してください。")
+            _(
+                "「%(name)s」という団体は%(n)d団体あります。団体コード（6桁）か都道府県名から（例：北海道伊達市）入力してください。"
+            )
             % {"name": text, "n": len(found)}
         )
 
@@ -135,8 +140,8 @@ class ImportKind:
     """Base of every kind. Subclasses set the class attributes and implement the three methods."""
 
     name: ClassVar[str]
-    label: ClassVar[str]
-    description: ClassVar[str] = ""
+    label: ClassVar[str | Promise]
+    description: ClassVar[str | Promise] = ""
     action: ClassVar[str]  # the policy rule that may import this kind at all
     resource_class: ClassVar[type]
     columns: ClassVar[list[Column]]
@@ -160,7 +165,9 @@ class ImportKind:
         """Cross-column checks of one cleaned row: (field, message) when wrong. Default: none."""
         return None
 
-    def load_existing(self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool) -> dict[tuple[Any, ...], Any]:
+    def load_existing(
+        self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool
+    ) -> dict[tuple[Any, ...], Any]:
         """The stored rows matching `rows`, by key: one query per batch."""
         raise NotImplementedError
 
@@ -168,7 +175,9 @@ class ImportKind:
         """{field: (stored, imported)} for the fields that would change."""
         raise NotImplementedError
 
-    def write(self, ctx: ImportContext, new: list[tuple[int, dict[str, Any]]], changed: list[Change]) -> list[dict[str, Any]]:
+    def write(
+        self, ctx: ImportContext, new: list[tuple[int, dict[str, Any]]], changed: list[Change]
+    ) -> list[dict[str, Any]]:
         """Write one batch set-wise; return the audit entries (keyword arguments of audit_record)."""
         raise NotImplementedError
 

@@ -24,7 +24,7 @@ VALUE_FIELDS = ["status", "planned_fiscal_year", "vendor_name", "on_gov_cloud"]
 AUDITED = [*VALUE_FIELDS, "source", "version"]
 
 
-class MigrationStatusResource(resources.Resource):  # type: ignore[misc]
+class MigrationStatusResource(resources.Resource):
     municipality = fields.Field(attribute="municipality", column_name="municipality", widget=OrganizationWidget("団体"))
     business = fields.Field(attribute="business", column_name="business", widget=BusinessWidget("業務"))
     status = fields.Field(attribute="status", column_name="status", widget=ChoiceWidget("進捗", MigrationStatusValue))
@@ -60,7 +60,9 @@ class MigrationStatusImport(ImportKind):
     def describe(self, row: dict[str, Any]) -> str:
         return f"{row['municipality']} {row['business']}"
 
-    def load_existing(self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool) -> dict[tuple[Any, ...], Any]:
+    def load_existing(
+        self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool
+    ) -> dict[tuple[Any, ...], Any]:
         municipalities = {r["municipality"].pk for r in rows}
         queryset = MigrationStatus.objects.filter(Q(municipality_id__in=municipalities))
         if lock:
@@ -82,7 +84,9 @@ class MigrationStatusImport(ImportKind):
             changes["source"] = (instance.source, Source.REPORTED)
         return changes
 
-    def write(self, ctx: ImportContext, new: list[tuple[int, dict[str, Any]]], changed: list[Change]) -> list[dict[str, Any]]:
+    def write(
+        self, ctx: ImportContext, new: list[tuple[int, dict[str, Any]]], changed: list[Change]
+    ) -> list[dict[str, Any]]:
         now = timezone.now()
         entries = []
         own = ctx.organization
@@ -112,9 +116,7 @@ class MigrationStatusImport(ImportKind):
             status.version += 1
             status.updated_at = now
             entries.append(self._entry(ctx, status, before, own))
-        MigrationStatus.objects.bulk_update(
-            [c.instance for c in changed], [*AUDITED, "updated_at"], batch_size=1000
-        )
+        MigrationStatus.objects.bulk_update([c.instance for c in changed], [*AUDITED, "updated_at"], batch_size=1000)
         return entries
 
     @staticmethod

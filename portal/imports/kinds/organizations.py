@@ -17,8 +17,10 @@ LOCAL = (OrganizationKind.PREFECTURE, OrganizationKind.MUNICIPALITY)
 AUDITED = ["population", "population_band", "population_date"]
 
 
-class OrganizationPopulationResource(resources.Resource):  # type: ignore[misc]
-    organization = fields.Field(attribute="organization", column_name="organization", widget=OrganizationWidget("団体", LOCAL))
+class OrganizationPopulationResource(resources.Resource):
+    organization = fields.Field(
+        attribute="organization", column_name="organization", widget=OrganizationWidget("団体", LOCAL)
+    )
     population = fields.Field(
         attribute="population", column_name="population", widget=IntegerWidget("人口", maximum=50_000_000)
     )
@@ -45,7 +47,9 @@ class OrganizationPopulations(ImportKind):
     key_fields = ("organization",)
     row_org_field = "organization"
 
-    def load_existing(self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool) -> dict[tuple[Any, ...], Any]:
+    def load_existing(
+        self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool
+    ) -> dict[tuple[Any, ...], Any]:
         queryset = Organization.objects.filter(pk__in=[r["organization"].pk for r in rows])
         if lock:
             queryset = queryset.select_for_update()
@@ -58,7 +62,9 @@ class OrganizationPopulations(ImportKind):
     def diff(self, instance: Any, row: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         return self.diff_fields(instance, row, ["population", "population_date"])
 
-    def write(self, ctx: ImportContext, new: list[tuple[int, dict[str, Any]]], changed: list[Change]) -> list[dict[str, Any]]:
+    def write(
+        self, ctx: ImportContext, new: list[tuple[int, dict[str, Any]]], changed: list[Change]
+    ) -> list[dict[str, Any]]:
         entries = []
         for change in changed:
             org = change.instance

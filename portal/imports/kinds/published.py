@@ -22,7 +22,7 @@ from . import Change, Column, ImportContext, ImportKind, register
 DEFAULT_SOURCE = "総務省・デジタル庁 標準化進捗資料"
 
 
-class PublishedRateResource(resources.Resource):  # type: ignore[misc]
+class PublishedRateResource(resources.Resource):
     as_of = fields.Field(attribute="as_of", column_name="as_of", widget=MonthWidget("時点（年月）"))
     municipality = fields.Field(attribute="municipality", column_name="municipality", widget=OrganizationWidget("団体"))
     business = fields.Field(attribute="business", column_name="business", widget=BusinessWidget("業務"))
@@ -49,7 +49,9 @@ class PublishedProgress(ImportKind):
     def describe(self, row: dict[str, Any]) -> str:
         return f"{row['as_of']:%Y-%m} {row['municipality']} {row.get('business') or '全体'}"
 
-    def load_existing(self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool) -> dict[tuple[Any, ...], Any]:
+    def load_existing(
+        self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool
+    ) -> dict[tuple[Any, ...], Any]:
         snapshots = {
             s.pk: s
             for s in PublishedSnapshot.objects.filter(
@@ -72,7 +74,9 @@ class PublishedProgress(ImportKind):
     def diff(self, instance: Any, row: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         return self.diff_fields(instance, row, ["rate"])
 
-    def write(self, ctx: ImportContext, new: list[tuple[int, dict[str, Any]]], changed: list[Change]) -> list[dict[str, Any]]:
+    def write(
+        self, ctx: ImportContext, new: list[tuple[int, dict[str, Any]]], changed: list[Change]
+    ) -> list[dict[str, Any]]:
         snapshots: dict[Any, PublishedSnapshot] = ctx.maps.setdefault("snapshots", {})
         created = []
         for _line, row in new:
@@ -85,7 +89,9 @@ class PublishedProgress(ImportKind):
                 )
                 snapshots[row["as_of"]] = snapshot
             created.append(
-                PublishedRate(snapshot=snapshot, municipality=row["municipality"], business=row.get("business"), rate=row["rate"])
+                PublishedRate(
+                    snapshot=snapshot, municipality=row["municipality"], business=row.get("business"), rate=row["rate"]
+                )
             )
         PublishedRate.objects.bulk_create(created, batch_size=1000)
         entries = [self._entry(ctx, rate, None) for rate in created]

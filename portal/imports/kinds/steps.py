@@ -21,7 +21,7 @@ from ..widgets import BusinessWidget, ChoiceWidget, IntegerWidget, MonthWidget, 
 from . import Change, Column, ImportContext, ImportKind, register
 
 
-class StepDefinitionResource(resources.Resource):  # type: ignore[misc]
+class StepDefinitionResource(resources.Resource):
     version = fields.Field(attribute="version", column_name="version", widget=TextWidget("手順書の版", 20))
     number = fields.Field(attribute="number", column_name="number", widget=IntegerWidget("番号", 1, 999))
     phase = fields.Field(attribute="phase", column_name="phase", widget=TextWidget("工程", 60))
@@ -44,7 +44,9 @@ class StepDefinitions(ImportKind):
     key_fields = ("version", "number")
     row_org_field = ""
 
-    def load_existing(self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool) -> dict[tuple[Any, ...], Any]:
+    def load_existing(
+        self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool
+    ) -> dict[tuple[Any, ...], Any]:
         queryset = StepDefinition.objects.filter(version__in={r["version"] for r in rows})
         if lock:
             queryset = queryset.select_for_update()
@@ -53,9 +55,14 @@ class StepDefinitions(ImportKind):
     def diff(self, instance: Any, row: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         return self.diff_fields(instance, row, ["phase", "name"])
 
-    def write(self, ctx: ImportContext, new: list[tuple[int, dict[str, Any]]], changed: list[Change]) -> list[dict[str, Any]]:
+    def write(
+        self, ctx: ImportContext, new: list[tuple[int, dict[str, Any]]], changed: list[Change]
+    ) -> list[dict[str, Any]]:
         created = StepDefinition.objects.bulk_create(
-            [StepDefinition(version=r["version"], number=r["number"], phase=r.get("phase") or "", name=r["name"]) for _l, r in new]
+            [
+                StepDefinition(version=r["version"], number=r["number"], phase=r.get("phase") or "", name=r["name"])
+                for _l, r in new
+            ]
         )
         entries = [self._entry(ctx, step, None) for step in created]
         for change in changed:
@@ -69,10 +76,17 @@ class StepDefinitions(ImportKind):
     @staticmethod
     def _entry(ctx: ImportContext, step: StepDefinition, before: dict[str, Any] | None) -> dict[str, Any]:
         after = audit_snapshot(step, ["version", "number", "phase", "name"])
-        return {"actor": ctx.actor, "target": step, "action": "import", "before": before, "after": after, "comment": ctx.audit_comment}
+        return {
+            "actor": ctx.actor,
+            "target": step,
+            "action": "import",
+            "before": before,
+            "after": after,
+            "comment": ctx.audit_comment,
+        }
 
 
-class StepWidget(widgets.Widget):  # type: ignore[misc]
+class StepWidget(widgets.Widget):
     """A step number of the step list's version named in the row (the newest version when the column is empty)."""
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
@@ -95,13 +109,17 @@ class StepWidget(widgets.Widget):  # type: ignore[misc]
         return str(value.number) if value is not None else ""
 
 
-class StepProgressResource(resources.Resource):  # type: ignore[misc]
+class StepProgressResource(resources.Resource):
     municipality = fields.Field(attribute="municipality", column_name="municipality", widget=OrganizationWidget("団体"))
     business = fields.Field(attribute="business", column_name="business", widget=BusinessWidget("業務"))
     step = fields.Field(attribute="step", column_name="step", widget=StepWidget())
     state = fields.Field(attribute="state", column_name="state", widget=ChoiceWidget("状況", StepState))
-    reported_month = fields.Field(attribute="reported_month", column_name="reported_month", widget=MonthWidget("報告月"))
-    step_version = fields.Field(attribute="step_version", column_name="step_version", widget=TextWidget("手順書の版", 20))
+    reported_month = fields.Field(
+        attribute="reported_month", column_name="reported_month", widget=MonthWidget("報告月")
+    )
+    step_version = fields.Field(
+        attribute="step_version", column_name="step_version", widget=TextWidget("手順書の版", 20)
+    )
 
 
 @register
@@ -127,7 +145,9 @@ class MigrationSteps(ImportKind):
     def describe(self, row: dict[str, Any]) -> str:
         return f"{row['municipality']} {row['business']} {row['step'].number}"
 
-    def load_existing(self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool) -> dict[tuple[Any, ...], Any]:
+    def load_existing(
+        self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool
+    ) -> dict[tuple[Any, ...], Any]:
         queryset = StepProgress.objects.filter(
             municipality_id__in={r["municipality"].pk for r in rows},
             business_id__in={r["business"].pk for r in rows},
@@ -140,10 +160,15 @@ class MigrationSteps(ImportKind):
     def diff(self, instance: Any, row: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         return self.diff_fields(instance, row, ["state", "reported_month"])
 
-    def write(self, ctx: ImportContext, new: list[tuple[int, dict[str, Any]]], changed: list[Change]) -> list[dict[str, Any]]:
+    def write(
+        self, ctx: ImportContext, new: list[tuple[int, dict[str, Any]]], changed: list[Change]
+    ) -> list[dict[str, Any]]:
         """One upsert per batch (INSERT … ON CONFLICT DO UPDATE on SQLite and PostgreSQL alike)."""
         now = timezone.now()
-        before = {c.instance.pk: {"state": c.instance.state, "reported_month": _iso(c.instance.reported_month)} for c in changed}
+        before = {
+            c.instance.pk: {"state": c.instance.state, "reported_month": _iso(c.instance.reported_month)}
+            for c in changed
+        }
         objects: list[StepProgress] = []
         rows: list[dict[str, Any]] = []
         for _line, row in new:
