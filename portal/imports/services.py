@@ -13,6 +13,7 @@ Who may call them: anyone; the policy layer decides (the kind's action for the f
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from .files import ImportFileError, read_table
 from .kinds import ImportContext, ImportKind
 
 LARGE_FILE_ROWS = 5000  # above this, a file is imported by a Celery task with a progress bar
+KEEP_SECONDS = 24 * 60 * 60  # a previewed file waits this long for its confirmation
 
 
 @dataclass
@@ -176,6 +178,10 @@ def upload_keep(*, actor: Any, upload: Upload) -> Path:
     """Keep an uploaded file server-side (MEDIA_ROOT/imports/<user>/<sha256>), for the confirm step or a task."""
     path = stored_path(actor=actor, checksum=upload.checksum, file_name=upload.name)
     path.parent.mkdir(parents=True, exist_ok=True)
+    expired = time.time() - KEEP_SECONDS
+    for old in path.parent.iterdir():  # files previewed but never imported
+        if old.stat().st_mtime < expired:
+            old.unlink(missing_ok=True)
     path.write_bytes(upload.data)
     return path
 
@@ -289,8 +295,8 @@ def import_run(*, record_id: int) -> ImportRecord | None:
         _fail(record, preview.errors)
     finally:
         cache.delete(_progress_key(record.pk))
-        if not record.dry_run:
-            upload_discard(path)  # a previewed file stays until it is imported (or expires)
+        if not record.dry_run or record.status == ImportStatus.FAILED:
+            upload_discard(path)  # a file previewed without errors stays until it is imported (or expires)
     return record
 
 

@@ -56,7 +56,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
     refused = _refused(request, import_kind)
     if refused is not None:
         return refused
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         upload_file = services.Upload.from_file(form.cleaned_data["file"])
         if services.row_count(kind=import_kind, upload=upload_file) > services.LARGE_FILE_ROWS:
