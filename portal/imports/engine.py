@@ -173,7 +173,11 @@ class Run:
                     "action": action,
                     "row": self.kind.describe(row),
                     "changes": [
-                        {"field": name, "before": _shown(before), "after": _shown(after)}
+                        {
+                            "field": self.kind.headers_by_attribute.get(name, name),
+                            "before": _shown(before),
+                            "after": _shown(after),
+                        }
                         for name, (before, after) in diff.items()
                     ],
                 }

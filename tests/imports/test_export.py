@@ -75,3 +75,15 @@ def test_json_list_is_unchanged(api: Any, db: Any) -> None:
     body = api.get("/api/v1/organizations/?prefecture=20").json()
     assert set(body) == {"count", "next", "previous", "results"}
     assert len(body["results"]) == 50
+
+
+def test_organization_page_downloads_the_filtered_list(client: Any, db: Any) -> None:
+    page = client.get("/organizations/?prefecture=31").content.decode()
+    assert "?q=&amp;kind=&amp;prefecture=31&amp;format=xlsx" in page
+    response = client.get("/organizations/?prefecture=31&format=csv&encoding=cp932")
+    assert response["Content-Type"] == "text/csv; charset=shift_jis"
+    assert "filename*=UTF-8''%E5%9B%A3%E4%BD%93%E4%B8%80%E8%A6%A7_" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("cp932"))))
+    assert rows[0] == ["団体コード", "名称", "よみがな", "種別", "都道府県", "人口", "人口規模"]
+    assert len(rows) == 1 + Organization.objects.filter(prefecture_code="31").count()
+    assert any(r[:2] == ["313289", "智頭町"] and r[4] == "鳥取県" for r in rows)

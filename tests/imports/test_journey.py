@@ -83,7 +83,7 @@ def test_done_when_in_the_browser(client_as: Any, users: Any, published_statuses
     preview = client.post("/imports/migration-status/", {"file": SimpleUploadedFile("進捗.csv", fixed)})
     assert preview.status_code == 200
     assert "取り込む（追加 0件・変更 2件）" in preview.content.decode()
-    assert "not_started → migrating" in preview.content.decode()
+    assert "進捗：not_started → migrating" in preview.content.decode()
     assert fingerprint() == before  # the preview wrote nothing
 
     checksum = preview.context["preview"].checksum

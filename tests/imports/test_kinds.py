@@ -115,3 +115,34 @@ def test_published_rate_out_of_range(api_as: Any, businesses: Any) -> None:
     assert response.json()["errors"] == [
         {"line": 2, "field": "rate", "message": "完了率は0から1まで（0%〜100%）で入力してください：1.5"}
     ]
+
+
+def test_a_preview_queues_nothing_and_a_task_run_twice_imports_once(
+    api_as: Any,
+    users: Any,
+    published_statuses: Any,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    from portal.imports import services
+    from portal.imports.kinds import get_kind
+
+    settings.MEDIA_ROOT = tmp_path
+    kind = get_kind("migration-status")
+    assert kind is not None
+    upload = services.Upload("s.csv", "municipality,business,status\r\n205419,B03,migrating\r\n".encode())
+    actor = users["nagano-pref-staff"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.import_preview(kind=kind, actor=actor, upload=upload)
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        record = services.import_start(kind=kind, actor=actor, upload=upload, dry_run=False)
+    assert len(callbacks) == 1  # queued only once the transaction commits
+    services.import_run(record_id=record.pk)
+    services.import_run(record_id=record.pk)  # a redelivered task finds the record done and leaves it alone
+    record.refresh_from_db()
+    assert (record.status, record.count_update) == ("done", 1)
+    row = MigrationStatus.objects.get(municipality__code="205419", business__code="B03")
+    assert row.version == 2
+    assert AuditEntry.objects.filter(action="import").count() == 1

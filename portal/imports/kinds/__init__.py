@@ -153,6 +153,9 @@ class ImportKind:
         self.resource = self.resource_class()
         # Columns are named by the header (`column_name`); cleaned rows by the Resource field's attribute.
         self.fields_by_column = {f.column_name: f for f in self.resource.fields.values()}
+        self.headers_by_attribute = {
+            self.fields_by_column[c.key].attribute: c.header_ja for c in self.columns if c.key in self.fields_by_column
+        }
 
     def key(self, row: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(getattr(row[f], "pk", row[f]) for f in self.key_fields)
