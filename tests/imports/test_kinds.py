@@ -131,7 +131,7 @@ def test_a_preview_queues_nothing_and_a_task_run_twice_imports_once(
     settings.MEDIA_ROOT = tmp_path
     kind = get_kind("migration-status")
     assert kind is not None
-    upload = services.Upload("s.csv", "municipality,business,status\r\n205419,B03,migrating\r\n".encode())
+    upload = services.Upload("s.csv", b"municipality,business,status\r\n205419,B03,migrating\r\n")
     actor = users["nagano-pref-staff"]
     with django_capture_on_commit_callbacks() as callbacks:
         services.import_preview(kind=kind, actor=actor, upload=upload)
