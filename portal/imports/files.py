@@ -207,8 +207,8 @@ def read_table(data: bytes, file_name: str, columns: Sequence[HeaderSpec]) -> Ta
         raise ImportFileError(_("見出し行がありません。テンプレートの1行目（見出し）を残してください。"))
     by_name: dict[str, HeaderSpec] = {}
     for spec in columns:
-        by_name[_header_key(spec.key)] = spec
-        by_name[_header_key(spec.header_ja)] = spec
+        for name in (spec.key, spec.header_ja, *getattr(spec, "aliases", ())):
+            by_name[_header_key(name)] = spec
     keys: list[str] = []
     seen: dict[str, int] = {}
     unknown: list[str] = []

@@ -1,9 +1,11 @@
 """Large imports run in the worker. The task takes the record's id and is safe to run twice."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 
-@shared_task(acks_late=True)
+# A dropped database connection rolls the import back; the retry starts again from the kept file.
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
 def import_run(record_id: int) -> str:
     from .services import import_run as run
 

@@ -146,3 +146,14 @@ def test_a_preview_queues_nothing_and_a_task_run_twice_imports_once(
     row = MigrationStatus.objects.get(municipality__code="205419", business__code="B03")
     assert row.version == 2
     assert AuditEntry.objects.filter(action="import").count() == 1
+
+
+def test_common_header_variants_are_accepted(api_as: Any, published_statuses: Any) -> None:
+    text = "団体コード,業務名,進捗\r\n205419,住民基本台帳,移行中\r\n"
+    assert _post(api_as("nagano-pref-staff"), "migration-status", text, 1).json()["totals"]["update"] == 1
+
+
+def test_the_api_schema_documents_the_imports(api: Any, db: Any) -> None:
+    schema = api.get("/api/schema/").content.decode()
+    for path in ("/api/v1/imports/{kind}/", "/api/v1/imports/{kind}/template/", "/api/v1/imports/records/{id}/"):
+        assert path in schema

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from portal.japanese import search_key
 from portal.models import Organization, OrganizationKind
 
+MUNICIPALITY_ALIASES = ("団体コード", "団体名", "市区町村", "市区町村コード", "市区町村名")
+BUSINESS_ALIASES = ("業務名", "業務コード", "標準化対象事務")
 _BUILTIN = ("organizations", "migration_status", "steps", "published")
 _registry: dict[str, type[ImportKind]] = {}
 _loaded = False
@@ -37,6 +39,7 @@ class Column:
     example: str
     required: bool = True
     help: str = ""
+    aliases: tuple[str, ...] = ()  # other headers people write for this column (e.g. 団体コード)
 
 
 @dataclass

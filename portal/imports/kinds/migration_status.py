@@ -18,7 +18,7 @@ from catalog.models import MigrationStatus, MigrationStatusValue, Source
 from portal.audit import audit_snapshot
 
 from ..widgets import BooleanWidget, BusinessWidget, ChoiceWidget, FiscalYearWidget, OrganizationWidget, TextWidget
-from . import Change, Column, ImportContext, ImportKind, register
+from . import BUSINESS_ALIASES, MUNICIPALITY_ALIASES, Change, Column, ImportContext, ImportKind, register
 
 VALUE_FIELDS = ["status", "planned_fiscal_year", "vendor_name", "on_gov_cloud"]
 AUDITED = [*VALUE_FIELDS, "source", "version"]
@@ -48,8 +48,14 @@ class MigrationStatusImport(ImportKind):
     row_action = "imports.municipal_row"
     resource_class = MigrationStatusResource
     columns = [
-        Column("municipality", "団体", "205419", help="団体コード（6桁）または団体名"),
-        Column("business", "業務", "resident_registry", help="業務コード（B01〜B20）、識別子、または業務名"),
+        Column("municipality", "団体", "205419", help="団体コード（6桁）または団体名", aliases=MUNICIPALITY_ALIASES),
+        Column(
+            "business",
+            "業務",
+            "resident_registry",
+            help="業務コード（B01〜B20）、識別子、または業務名",
+            aliases=BUSINESS_ALIASES,
+        ),
         Column("status", "進捗", "migrating", help="未着手・準備中・移行中・移行完了・特定移行支援システム"),
         Column("planned_fiscal_year", "移行予定年度", "2026", required=False, help="西暦または和暦（令和8年度）"),
         Column("vendor", "事業者", "株式会社サンプル", required=False),

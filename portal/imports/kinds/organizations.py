@@ -40,7 +40,7 @@ class OrganizationPopulations(ImportKind):
     action = "imports.national_data"
     resource_class = OrganizationPopulationResource
     columns = [
-        Column("organization", "団体", "205419"),
+        Column("organization", "団体", "205419", aliases=("団体コード", "団体名")),
         Column("population", "人口", "10,862"),
         Column("population_date", "人口の基準日", "2025-01", required=False, help="年月（例：2025-01）"),
     ]

@@ -17,7 +17,7 @@ from catalog.models import PublishedRate, PublishedSnapshot, PublishedSnapshotKi
 from portal.audit import audit_snapshot
 
 from ..widgets import BusinessWidget, MonthWidget, OrganizationWidget, RateWidget, TextWidget
-from . import Change, Column, ImportContext, ImportKind, register
+from . import BUSINESS_ALIASES, MUNICIPALITY_ALIASES, Change, Column, ImportContext, ImportKind, register
 
 DEFAULT_SOURCE = "総務省・デジタル庁 標準化進捗資料"
 
@@ -39,8 +39,10 @@ class PublishedProgress(ImportKind):
     resource_class = PublishedRateResource
     columns = [
         Column("as_of", "時点", "2026-01", help="公表値の対象月"),
-        Column("municipality", "団体", "205419"),
-        Column("business", "業務", "resident_registry", required=False, help="空欄は全体の完了率"),
+        Column("municipality", "団体", "205419", aliases=MUNICIPALITY_ALIASES),
+        Column(
+            "business", "業務", "resident_registry", required=False, help="空欄は全体の完了率", aliases=BUSINESS_ALIASES
+        ),
         Column("rate", "完了率", "0.65", help="0〜1 または 65%"),
         Column("source", "出典", DEFAULT_SOURCE, required=False),
     ]

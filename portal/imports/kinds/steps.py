@@ -18,7 +18,7 @@ from catalog.models import StepDefinition, StepProgress, StepState
 from portal.audit import audit_snapshot
 
 from ..widgets import BusinessWidget, ChoiceWidget, IntegerWidget, MonthWidget, OrganizationWidget, TextWidget
-from . import Change, Column, ImportContext, ImportKind, register
+from . import BUSINESS_ALIASES, MUNICIPALITY_ALIASES, Change, Column, ImportContext, ImportKind, register
 
 
 class StepDefinitionResource(resources.Resource):
@@ -133,8 +133,8 @@ class MigrationSteps(ImportKind):
     row_action = "imports.municipal_row"
     resource_class = StepProgressResource
     columns = [
-        Column("municipality", "団体", "205419"),
-        Column("business", "業務", "resident_registry"),
+        Column("municipality", "団体", "205419", aliases=MUNICIPALITY_ALIASES),
+        Column("business", "業務", "resident_registry", aliases=BUSINESS_ALIASES),
         Column("step", "作業手順の番号", "1"),
         Column("state", "状況", "done", help="完了・作業中・未着手・対象外"),
         Column("reported_month", "報告月", "2026-01", required=False),
