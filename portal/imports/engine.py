@@ -50,7 +50,7 @@ def _clean(kind: ImportKind, ctx: ImportContext, cells: dict[str, str]) -> tuple
         resource_field = kind.fields_by_column[column.key]
         value = cells.get(column.key, "")
         if value == "" and column.required:
-            problems.append((column.key, _("%(label)sが空欄です。入力してください。") % {"label": column.header_ja}))
+            problems.append((column.key, _("%(label)sが空欄です。入力してください。") % {"label": _(column.header_ja)}))
             continue
         try:
             row[resource_field.attribute] = resource_field.clean(cells, context=ctx) if column.key in cells else None

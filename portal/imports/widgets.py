@@ -37,12 +37,12 @@ class TextWidget(widgets.CharWidget):
         if text.startswith("="):
             raise ValueError(
                 _("%(label)sに数式（「=」で始まる値）は取り込めません。計算結果の値を入力してください：%(value)s")
-                % {"label": self.label, "value": text[:40]}
+                % {"label": _(self.label), "value": text[:40]}
             )
         if len(text) > self.max_length:
             raise ValueError(
                 _("%(label)sが長すぎます（%(n)d文字。上限 %(max)d文字）。")
-                % {"label": self.label, "n": len(text), "max": self.max_length}
+                % {"label": _(self.label), "n": len(text), "max": self.max_length}
             )
         return text
 
@@ -63,18 +63,18 @@ class IntegerWidget(widgets.IntegerWidget):
         if not re.fullmatch(r"[+-]?\d+(\.0+)?", text):
             raise ValueError(
                 _("%(label)sは整数で入力してください（小数・文字は使えません）：%(value)s")
-                % {"label": self.label, "value": value}
+                % {"label": _(self.label), "value": value}
             )
         number = int(Decimal(text))
         if number < self.minimum:
             raise ValueError(
                 _("%(label)sは%(min)s以上の整数で入力してください：%(value)s")
-                % {"label": self.label, "min": f"{self.minimum:,}", "value": value}
+                % {"label": _(self.label), "min": f"{self.minimum:,}", "value": value}
             )
         if number > self.maximum:
             raise ValueError(
                 _("%(label)sが大きすぎます（上限 %(max)s）。桁を確認してください：%(value)s")
-                % {"label": self.label, "max": f"{self.maximum:,}", "value": value}
+                % {"label": _(self.label), "max": f"{self.maximum:,}", "value": value}
             )
         return number
 
@@ -100,7 +100,7 @@ class ChoiceWidget(widgets.Widget):
             allowed = "、".join(f"{label}（{v}）" for v, label in self.choices.choices)
             raise ValueError(
                 _("%(label)s「%(value)s」は使えません。次のいずれかを入力してください：%(allowed)s")
-                % {"label": self.label, "value": text, "allowed": allowed}
+                % {"label": _(self.label), "value": text, "allowed": allowed}
             )
         return found
 
@@ -126,7 +126,7 @@ class BooleanWidget(widgets.Widget):
             return False
         raise ValueError(
             _("%(label)sは「yes」か「no」（はい／いいえ）で入力してください：%(value)s")
-            % {"label": self.label, "value": value}
+            % {"label": _(self.label), "value": value}
         )
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
@@ -157,13 +157,13 @@ class FiscalYearWidget(widgets.Widget):
         else:
             raise ValueError(
                 _("%(label)sは西暦（例：2026）か和暦（例：令和8年度）で入力してください：%(value)s")
-                % {"label": self.label, "value": value}
+                % {"label": _(self.label), "value": value}
             )
         if not self.minimum <= year <= self.maximum:
             raise ValueError(
                 _("%(label)sは%(a)sから%(b)sまでで入力してください：%(value)s")
                 % {
-                    "label": self.label,
+                    "label": _(self.label),
                     "a": fiscal_year_label(self.minimum),
                     "b": fiscal_year_label(self.maximum),
                     "value": value,
@@ -196,7 +196,7 @@ class MonthWidget(widgets.Widget):
             pass
         raise ValueError(
             _("%(label)sは年月（例：2026-01、令和8年1月）で入力してください：%(value)s")
-            % {"label": self.label, "value": value}
+            % {"label": _(self.label), "value": value}
         )
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
@@ -219,12 +219,12 @@ class RateWidget(widgets.Widget):
         except InvalidOperation as exc:
             raise ValueError(
                 _("%(label)sは0から1までの数（例：0.65）か百分率（例：65%%）で入力してください：%(value)s")
-                % {"label": self.label, "value": value}
+                % {"label": _(self.label), "value": value}
             ) from exc
         if not Decimal(0) <= rate <= Decimal(1):
             raise ValueError(
                 _("%(label)sは0から1まで（0%%〜100%%）で入力してください：%(value)s")
-                % {"label": self.label, "value": value}
+                % {"label": _(self.label), "value": value}
             )
         return rate.quantize(Decimal("0.0001"))
 
@@ -255,7 +255,7 @@ class OrganizationWidget(widgets.Widget):
         if org.kind not in self.kinds:
             raise ValueError(
                 _("%(name)sは%(label)sとして指定できません（市区町村を指定してください）。")
-                % {"name": org, "label": self.label}
+                % {"name": org, "label": _(self.label)}
             )
         return org
 

@@ -214,3 +214,21 @@ def test_population_with_zenkaku_digits_and_comma(api_as: Any, db: Any) -> None:
     entry = AuditEntry.objects.get(target_id=str(obuse.pk), action="import")
     assert entry.after["population"] == 10900
     assert f"取り込み#{record.pk}" in entry.comment
+
+
+def test_messages_in_english_when_asked(api_as: Any, published_statuses: Any) -> None:
+    client = api_as("soumu-official")
+    upload = SimpleUploadedFile("p.csv", (CORPUS / "population_negative.csv").read_bytes())
+    response = client.post(
+        "/api/v1/imports/organizations/?dry_run=1", {"file": upload}, format="multipart", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.json()["errors"] == [
+        {"line": 2, "field": "population", "message": "Population must be a whole number of at least 0: -5"}
+    ]
+    upload = SimpleUploadedFile("e.csv", b"")
+    response = client.post(
+        "/api/v1/imports/organizations/?dry_run=1", {"file": upload}, format="multipart", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert (
+        response.json()["errors"][0]["message"] == "The file is empty. Choose the file you filled in from the template."
+    )
