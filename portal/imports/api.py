@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -96,7 +96,7 @@ class ImportKindsView(ImportAPIView):
 class ImportView(ImportAPIView):
     """`POST /api/v1/imports/{kind}/?dry_run=1` with a multipart `file`."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]  # JSON has no file: a clear 400, not 415
     policy_actions = {"post": "imports.use"}
 
     @extend_schema(
