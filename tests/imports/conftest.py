@@ -45,13 +45,20 @@ def businesses(db: Any) -> dict[str, BusinessArea]:
     return {b.slug: b for b in BusinessArea.objects.all()}
 
 
+def step_list(count: int) -> list[StepDefinition]:
+    """Steps 1..count of version 2024.1 (whatever step list the database already holds is overwritten)."""
+    for n in range(1, count + 1):
+        StepDefinition.objects.update_or_create(
+            version="2024.1", number=n, defaults={"phase": "移行", "name": f"作業{n}"}
+        )
+    StepDefinition.objects.filter(version="2024.1", number__gt=count).delete()
+    return list(StepDefinition.objects.filter(version="2024.1").order_by("number"))
+
+
 @pytest.fixture
 def steps(db: Any) -> list[StepDefinition]:
     """A step list of 40 steps (version 2024.1)."""
-    StepDefinition.objects.bulk_create(
-        [StepDefinition(version="2024.1", number=n, phase="移行", name=f"作業{n}") for n in range(1, 41)]
-    )
-    return list(StepDefinition.objects.order_by("number"))
+    return step_list(40)
 
 
 def fingerprint() -> str:
@@ -66,10 +73,25 @@ def fingerprint() -> str:
 
 @pytest.fixture
 def published_statuses(businesses: dict[str, BusinessArea]) -> list[MigrationStatus]:
-    """Published statuses of 長野県's 小布施町 and 佐久市 and 鳥取県智頭町 for three businesses."""
+    """Published statuses of 長野県's 小布施町 and 佐久市 and 鳥取県智頭町 for three businesses (not started).
+
+    The database may already hold the real published figures (the catalog tests load them): these rows are set.
+    """
     rows = []
     for code in ("205419", "202177", "313289"):
         org = Organization.objects.get(code=code)
         for slug in ("resident_registry", "individual_inhabitant_tax", "national_pension"):
-            rows.append(MigrationStatus(municipality=org, business=businesses[slug], status="not_started"))
-    return MigrationStatus.objects.bulk_create(rows)
+            row, _created = MigrationStatus.objects.update_or_create(
+                municipality=org,
+                business=businesses[slug],
+                defaults={
+                    "status": "not_started",
+                    "planned_fiscal_year": None,
+                    "vendor_name": "",
+                    "on_gov_cloud": None,
+                    "source": "published",
+                    "version": 1,
+                },
+            )
+            rows.append(row)
+    return rows

@@ -46,7 +46,7 @@ def _check_imported(record: ImportRecord, actor: Any) -> None:
     assert (obuse.status, obuse.planned_fiscal_year, obuse.source, obuse.version) == ("migrating", 2026, "reported", 2)
     assert (saku.status, saku.vendor_name, saku.source, saku.version) == ("migrated", "株式会社サンプル", "reported", 2)
     for status, municipality in ((obuse, "205419"), (saku, "202177")):
-        entry = audit_history(status).get()
+        entry = audit_history(status).filter(action="import").get()
         assert entry.actor == actor
         assert entry.on_behalf_of == Organization.objects.get(code=municipality)
         assert entry.before["status"] == "not_started" and entry.before["source"] == "published"

@@ -41,11 +41,12 @@ def test_kinds_listed_per_caller(api_as: Any) -> None:
 
 
 def test_migration_status_creates_missing_rows_as_reported(api_as: Any, businesses: Any) -> None:
+    MigrationStatus.objects.filter(municipality__code="205419", business__code="B01").delete()  # none stored yet
     response = _post(api_as("obuse-staff"), "migration-status", "団体,業務,進捗\r\n205419,B01,準備中\r\n")
     assert response.json()["totals"] == {"new": 1, "update": 0, "skip": 0, "error": 0}
     row = MigrationStatus.objects.get(municipality__code="205419", business__code="B01")
     assert (row.status, row.source, row.version) == ("preparing", "reported", 1)
-    entry = audit_history(row).get()
+    entry = audit_history(row).filter(action="import").get()
     assert entry.before is None and entry.after["status"] == "preparing"
     assert entry.on_behalf_of is None
 
@@ -58,7 +59,7 @@ def test_step_definitions_add_and_correct(api_as: Any, steps: Any) -> None:
     step2 = StepDefinition.objects.get(version="2024.1", number=2)
     assert (step2.phase, step2.name) == ("計画", "現行システム概要調査")
     assert StepDefinition.objects.filter(version="2024.1").count() == 41
-    assert audit_history(step2).get().before == {"phase": "移行", "name": "作業2"}
+    assert audit_history(step2).filter(action="import").get().before == {"phase": "移行", "name": "作業2"}
 
 
 def test_migration_steps_update_and_skip(api_as: Any, businesses: Any, steps: Any) -> None:
@@ -67,9 +68,9 @@ def test_migration_steps_update_and_skip(api_as: Any, businesses: Any, steps: An
     assert _post(client, "migration-steps", first).json()["totals"]["new"] == 2
     second = "municipality,business,step,state\r\n205419,B03,1,done\r\n205419,B03,2,done\r\n"
     assert _post(client, "migration-steps", second).json()["totals"] == {"new": 0, "update": 1, "skip": 1, "error": 0}
-    step2 = StepProgress.objects.get(municipality__code="205419", step__number=2)
+    step2 = StepProgress.objects.get(municipality__code="205419", business__code="B03", step__number=2)
     assert (step2.state, step2.reported_month) == ("done", dt.date(2026, 1, 1))  # an empty month keeps the stored one
-    history = list(audit_history(step2))
+    history = list(audit_history(step2).filter(action="import"))
     assert [e.after["state"] for e in history] == ["in_progress", "done"]
     assert history[1].before == {"state": "in_progress", "reported_month": "2026-01-01"}
     assert all(e.on_behalf_of is not None and e.on_behalf_of.code == "205419" for e in history)
