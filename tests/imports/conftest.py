@@ -29,8 +29,10 @@ TABLES = [
 def businesses(db: Any) -> dict[str, BusinessArea]:
     """The 20 standardized businesses from fixtures/standardized_businesses.csv, by slug."""
     path = Path(settings.BASE_DIR) / "fixtures" / "standardized_businesses.csv"
+    codes = []
     with path.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
+            codes.append(row["code"])
             BusinessArea.objects.update_or_create(
                 code=row["code"],
                 defaults={
@@ -42,7 +44,7 @@ def businesses(db: Any) -> dict[str, BusinessArea]:
                     "order": int(row["no"]),
                 },
             )
-    return {b.slug: b for b in BusinessArea.objects.all()}
+    return {b.slug: b for b in BusinessArea.objects.filter(code__in=codes)}
 
 
 def step_list(count: int) -> list[StepDefinition]:
