@@ -91,3 +91,20 @@ def test_progress_page_while_running_polls_and_offers_a_refresh_link(client_as: 
     assert f'data-import-status-url="/imports/records/{record.pk}/status.json"' in page
     assert "imports/progress.js" in page and "<script>" not in page
     assert f'href="/imports/records/{record.pk}/"' in page
+
+
+def test_a_failed_import_shows_its_errors(client_as: Any, users: Any) -> None:
+    record = ImportRecord.objects.create(
+        kind="migration-steps",
+        actor=users["nagano-pref-staff"],
+        organization=users["nagano-pref-staff"].organization,
+        file_name="x.csv",
+        checksum="0" * 64,
+        status="failed",
+        count_error=1,
+        errors=[{"line": 90001, "field": "state", "message": "状況「finished」は使えません。"}],
+    )
+    page = client_as("nagano-pref-staff").get(f"/imports/records/{record.pk}/").content.decode()
+    assert "<caption>誤りのある行</caption>" in page
+    assert '<th scope="row">90001行目</th><td>state</td><td>状況「finished」は使えません。</td>' in page
+    assert 'role="alert"' in page
