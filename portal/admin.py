@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
 from .admin_site import PolicyAdmin
-from .models import AuditEntry, Organization, User
+from .models import AuditEntry, ImportRecord, Organization, User
 
 
 @admin.register(Organization)
@@ -39,6 +39,19 @@ class AuditEntryAdmin(PolicyAdmin):
     list_filter = ["action", "target_type"]
     search_fields = ["target_repr", "comment", "actor__username"]
     list_select_related = ["actor", "target_type", "on_behalf_of"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in self.model._meta.fields]
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(PolicyAdmin):
+    """Read-only: what each import file did (imports themselves run on the import pages, /imports/)."""
+
+    list_display = ["created_at", "kind", "file_name", "actor", "organization", "status", "count_new", "count_update"]
+    list_filter = ["kind", "status", "dry_run"]
+    search_fields = ["file_name", "checksum", "actor__username"]
+    list_select_related = ["actor", "organization"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in self.model._meta.fields]

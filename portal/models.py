@@ -221,3 +221,58 @@ class PendingTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name}{self.args}"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("待機中")
+    RUNNING = "running", _("処理中")
+    DONE = "done", _("完了")
+    FAILED = "failed", _("取り込めませんでした")
+
+
+class ImportRecord(models.Model):
+    """One import file (取り込み): who, when, what file, what it did. Row changes name it in their audit entries."""
+
+    kind = models.CharField(_("取り込みの種類"), max_length=40, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("実行者"), on_delete=models.PROTECT, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("実行した団体"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    on_behalf_of = models.ForeignKey(
+        Organization,
+        verbose_name=_("代理入力の対象団体"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file_name = models.CharField(_("ファイル名"), max_length=255)
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    stored_path = models.CharField(max_length=500, blank=True, editable=False)
+    dry_run = models.BooleanField(_("確認のみ"), default=False)
+    status = models.CharField(
+        _("状態"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("進捗（%）"), default=0)
+    rows_total = models.PositiveIntegerField(_("行数"), default=0)
+    count_new = models.PositiveIntegerField(_("追加"), default=0)
+    count_update = models.PositiveIntegerField(_("変更"), default=0)
+    count_skip = models.PositiveIntegerField(_("変更なし"), default=0)
+    count_error = models.PositiveIntegerField(_("誤りのある行"), default=0)
+    errors = models.JSONField(_("誤り"), default=list, blank=True)
+    created_at = models.DateTimeField(_("受付日時"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("取り込み記録")
+        verbose_name_plural = _("取り込み記録")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"取り込み#{self.pk} {self.kind} {self.file_name}"
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {"new": self.count_new, "update": self.count_update, "skip": self.count_skip, "error": self.count_error}

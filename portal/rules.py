@@ -93,3 +93,7 @@ def admin_users(user: Any, obj: Any) -> bool:
 @rule("portal.delete_user")
 def delete_user(user: Any, obj: Any) -> Decision:
     return deny(_("利用者は削除せず、無効化してください（監査記録を残すため）。"))
+
+
+# The rules of the import/export framework (portal/imports/) register with the same layer.
+from .imports import rules as _import_rules  # noqa: E402, F401

@@ -24,3 +24,7 @@ def send_pending_tasks() -> int:
     from .queue import send_pending_tasks as send
 
     return send()
+
+
+# Celery's autodiscovery imports `<app>.tasks`; the import framework's task lives in portal/imports/tasks.py.
+from .imports.tasks import import_run  # noqa: E402, F401

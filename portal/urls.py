@@ -29,6 +29,7 @@ urlpatterns = [
     path("subsidies/", include("subsidies.urls")),
     path("procurement/", include("procurement.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("imports/", include("portal.imports.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -9,6 +9,7 @@ from rest_framework import serializers, viewsets
 from portal import selectors
 from portal.models import Organization, OrganizationKind
 
+from .exports import ExportMixin
 from .permissions import PolicyScopedMixin
 
 
@@ -58,7 +59,8 @@ class OrganizationFilter(django_filters.FilterSet):
         return selectors.organization_search(queryset=queryset, q=value)
 
 
-class OrganizationViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet[Organization]):
+class OrganizationViewSet(ExportMixin, PolicyScopedMixin, viewsets.ReadOnlyModelViewSet[Organization]):
+    export_file_stem = "organizations"
     queryset = Organization.objects.select_related("prefecture").order_by("slug")
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter

@@ -1,0 +1,1 @@
+"""Bulk import and export for every register (DESIGN.md "Cross-cutting — Import / export"; docs/imports.md)."""

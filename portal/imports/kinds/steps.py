@@ -1,0 +1,219 @@
+"""`step-definitions` (the national step list, officials) and `migration-steps` (each municipality's monthly step
+progress: the large-file kind — about 1.4 million rows nationally, so everything here is set-wise: one query per
+batch to match stored rows, one upsert per batch to write them).
+
+Note: these kinds live here until the catalog branch lands; they then move to catalog/resources.py unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+
+from catalog.models import StepDefinition, StepProgress, StepState
+from portal.audit import audit_snapshot
+
+from ..widgets import BusinessWidget, ChoiceWidget, IntegerWidget, MonthWidget, OrganizationWidget, TextWidget
+from . import BUSINESS_ALIASES, MUNICIPALITY_ALIASES, Change, Column, ImportContext, ImportKind, register
+
+
+class StepDefinitionResource(resources.Resource):
+    version = fields.Field(attribute="version", column_name="version", widget=TextWidget("手順書の版", 20))
+    number = fields.Field(attribute="number", column_name="number", widget=IntegerWidget("番号", 1, 999))
+    phase = fields.Field(attribute="phase", column_name="phase", widget=TextWidget("工程", 60))
+    name = fields.Field(attribute="name", column_name="name", widget=TextWidget("作業名", 200))
+
+
+@register
+class StepDefinitions(ImportKind):
+    name = "step-definitions"
+    label = gettext_lazy("作業手順の一覧")
+    description = gettext_lazy("標準化の作業手順（版ごとの番号・工程・作業名）を登録・更新します。")
+    action = "imports.national_data"
+    resource_class = StepDefinitionResource
+    columns = [
+        Column("version", "手順書の版", "2024.1"),
+        Column("number", "番号", "1"),
+        Column("phase", "工程", "計画立案", required=False),
+        Column("name", "作業名", "推進体制の構築"),
+    ]
+    key_fields = ("version", "number")
+    row_org_field = ""
+
+    def load_existing(
+        self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool
+    ) -> dict[tuple[Any, ...], Any]:
+        queryset = StepDefinition.objects.filter(version__in={r["version"] for r in rows})
+        if lock:
+            queryset = queryset.select_for_update()
+        return {(s.version, s.number): s for s in queryset}
+
+    def diff(self, instance: Any, row: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+        return self.diff_fields(instance, row, ["phase", "name"])
+
+    def write(
+        self, ctx: ImportContext, new: list[tuple[int, dict[str, Any]]], changed: list[Change]
+    ) -> list[dict[str, Any]]:
+        created = StepDefinition.objects.bulk_create(
+            [
+                StepDefinition(version=r["version"], number=r["number"], phase=r.get("phase") or "", name=r["name"])
+                for _l, r in new
+            ]
+        )
+        entries = [self._entry(ctx, step, None) for step in created]
+        for change in changed:
+            before = audit_snapshot(change.instance, ["phase", "name"])
+            for name, (_old, value) in change.fields.items():
+                setattr(change.instance, name, value)
+            entries.append(self._entry(ctx, change.instance, before))
+        StepDefinition.objects.bulk_update([c.instance for c in changed], ["phase", "name"])
+        return entries
+
+    @staticmethod
+    def _entry(ctx: ImportContext, step: StepDefinition, before: dict[str, Any] | None) -> dict[str, Any]:
+        after = audit_snapshot(step, ["version", "number", "phase", "name"])
+        return {
+            "actor": ctx.actor,
+            "target": step,
+            "action": "import",
+            "before": before,
+            "after": after,
+            "comment": ctx.audit_comment,
+        }
+
+
+class StepWidget(widgets.Widget):
+    """A step number of the step list's version named in the row (the newest version when the column is empty)."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        ctx = kwargs["context"]
+        steps = ctx.maps.get("steps")
+        if steps is None:
+            steps = ctx.maps["steps"] = {(s.version, s.number): s for s in StepDefinition.objects.all()}
+            ctx.maps["newest_version"] = max((v for v, _n in steps), default="")
+        number = IntegerWidget("作業手順の番号", 1, 999).clean(value)
+        version = (row or {}).get("step_version") or ctx.maps["newest_version"]
+        step = steps.get((version, number))
+        if step is None:
+            raise ValueError(
+                _("作業手順の番号 %(n)s は手順書（版 %(v)s）にありません。手順書の番号を確認してください。")
+                % {"n": value, "v": version or "—"}
+            )
+        return step
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return str(value.number) if value is not None else ""
+
+
+class StepProgressResource(resources.Resource):
+    municipality = fields.Field(attribute="municipality", column_name="municipality", widget=OrganizationWidget("団体"))
+    business = fields.Field(attribute="business", column_name="business", widget=BusinessWidget("業務"))
+    step = fields.Field(attribute="step", column_name="step", widget=StepWidget())
+    state = fields.Field(attribute="state", column_name="state", widget=ChoiceWidget("状況", StepState))
+    reported_month = fields.Field(
+        attribute="reported_month", column_name="reported_month", widget=MonthWidget("報告月")
+    )
+    step_version = fields.Field(
+        attribute="step_version", column_name="step_version", widget=TextWidget("手順書の版", 20)
+    )
+
+
+@register
+class MigrationSteps(ImportKind):
+    name = "migration-steps"
+    label = gettext_lazy("作業手順の進捗")
+    description = gettext_lazy(
+        "市区町村ごと・業務ごとの作業手順の進捗（完了・作業中・未着手・対象外）を取り込みます。10万行を超えるファイルも取り込めます。"
+    )
+    action = "imports.municipal_data"
+    row_action = "imports.municipal_row"
+    resource_class = StepProgressResource
+    columns = [
+        Column("municipality", "団体", "205419", aliases=MUNICIPALITY_ALIASES),
+        Column("business", "業務", "resident_registry", aliases=BUSINESS_ALIASES),
+        Column("step", "作業手順の番号", "1"),
+        Column("state", "状況", "done", help="完了・作業中・未着手・対象外"),
+        Column("reported_month", "報告月", "2026-01", required=False),
+        Column("step_version", "手順書の版", "2024.1", required=False, help="空欄なら最新の版"),
+    ]
+    key_fields = ("municipality", "business", "step")
+
+    def describe(self, row: dict[str, Any]) -> str:
+        return f"{row['municipality']} {row['business']} {row['step'].number}"
+
+    def load_existing(
+        self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool
+    ) -> dict[tuple[Any, ...], Any]:
+        queryset = StepProgress.objects.filter(
+            municipality_id__in={r["municipality"].pk for r in rows},
+            business_id__in={r["business"].pk for r in rows},
+        ).only("id", "municipality_id", "business_id", "step_id", "state", "reported_month")
+        if lock:
+            queryset = queryset.select_for_update()
+        wanted = {self.key(r) for r in rows}
+        return {k: p for p in queryset if (k := (p.municipality_id, p.business_id, p.step_id)) in wanted}
+
+    def diff(self, instance: Any, row: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+        return self.diff_fields(instance, row, ["state", "reported_month"])
+
+    def write(
+        self, ctx: ImportContext, new: list[tuple[int, dict[str, Any]]], changed: list[Change]
+    ) -> list[dict[str, Any]]:
+        """One upsert per batch (INSERT … ON CONFLICT DO UPDATE on SQLite and PostgreSQL alike)."""
+        now = timezone.now()
+        before = {
+            c.instance.pk: {"state": c.instance.state, "reported_month": _iso(c.instance.reported_month)}
+            for c in changed
+        }
+        objects: list[StepProgress] = []
+        rows: list[dict[str, Any]] = []
+        for _line, row in new:
+            objects.append(_progress(row, row["state"], row.get("reported_month"), now))
+            rows.append(row)
+        for change in changed:
+            for name, (_old, value) in change.fields.items():
+                setattr(change.instance, name, value)
+            objects.append(_progress(change.row, change.instance.state, change.instance.reported_month, now))
+            rows.append(change.row)
+        saved = StepProgress.objects.bulk_create(
+            objects,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["municipality", "business", "step"],
+            update_fields=["state", "reported_month", "updated_at"],
+        )
+        own = ctx.organization
+        entries = []
+        for obj, row in zip(saved, rows, strict=True):
+            municipality = row["municipality"]
+            entries.append(
+                {
+                    "actor": ctx.actor,
+                    "target": obj,
+                    "action": "import",
+                    "before": before.get(obj.pk),
+                    "after": {"state": obj.state, "reported_month": _iso(obj.reported_month)},
+                    "comment": ctx.audit_comment,
+                    "on_behalf_of": municipality if own is None or municipality.pk != own.pk else None,
+                }
+            )
+        return entries
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _progress(row: dict[str, Any], state: str, month: Any, now: Any) -> StepProgress:
+    return StepProgress(
+        municipality_id=row["municipality"].pk,
+        business_id=row["business"].pk,
+        step_id=row["step"].pk,
+        state=state,
+        reported_month=month,
+        updated_at=now,
+    )
