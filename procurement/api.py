@@ -179,7 +179,7 @@ class ParticipationSerializer(serializers.Serializer[Any]):
     standalone_estimate = _amount()
 
 
-class TransitionSerializer(serializers.Serializer[Any]):
+class ProcurementTransitionSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=workflow.ACTIONS)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
@@ -323,11 +323,11 @@ class JointProcurementViewSet(PolicyScopedMixin, viewsets.ModelViewSet[JointProc
             raise Conflict(str(exc)) from exc
         return Response(ParticipantSerializer(participation).data)
 
-    @extend_schema(request=TransitionSerializer, responses={200: JointProcurementSerializer})
+    @extend_schema(request=ProcurementTransitionSerializer, responses={200: JointProcurementSerializer})
     @action(detail=True, methods=["post"])
     def transitions(self, request: Request, pk: str | None = None) -> Response:
         procurement = self.get_object()
-        serializer = TransitionSerializer(data=request.data)
+        serializer = ProcurementTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             procurement = services.procurement_transition(

@@ -111,3 +111,11 @@ def test_schema_and_offline_docs(client):
     docs = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower() and "<script>" not in docs
+
+
+def test_the_openapi_schema_is_valid_and_unambiguous(tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(path))
+    assert "/api/v1/organizations/{code}/" in path.read_text()
