@@ -339,14 +339,12 @@ def test_the_claim_page_says_who_acts_next_in_either_language(programs: Any, use
 
 
 def test_a_claim_names_the_businesses_it_covers(programs: Any, client_as: Any, api_as: Any) -> None:
+    from catalog.business_areas import load_business_areas
     from catalog.models import BusinessArea
 
-    resident = BusinessArea.objects.create(
-        slug="resident-register", code="B01", name="住民基本台帳", is_standardized=True
-    )
-    tax = BusinessArea.objects.create(
-        slug="individual-resident-tax", code="B02", name="個人住民税", is_standardized=True
-    )
+    load_business_areas()  # the 20 standardized businesses, as the catalog loads them
+    resident = BusinessArea.objects.get(slug="resident_registry")
+    tax = BusinessArea.objects.get(slug="individual_inhabitant_tax")
     form = {"program": "standardization", "title": "業務を選んだ申請", "fiscal_year": str(this_fiscal_year())}
     page = client_as("obuse-staff").get("/subsidies/claims/new/?program=standardization").content.decode()
     assert "住民基本台帳" in page
@@ -360,10 +358,10 @@ def test_a_claim_names_the_businesses_it_covers(programs: Any, client_as: Any, a
         "program": "standardization",
         "fiscal_year": this_fiscal_year(),
         "title": "API",
-        "businesses": ["resident-register"],
+        "businesses": ["resident_registry"],
     }
     created = api_as("obuse-staff").post("/api/v1/subsidies/claims/", body, format="json")
-    assert created.status_code == 201 and created.json()["businesses"] == ["resident-register"]
+    assert created.status_code == 201 and created.json()["businesses"] == ["resident_registry"]
     unknown = api_as("obuse-staff").post(
         "/api/v1/subsidies/claims/", {**body, "businesses": ["no-such"]}, format="json"
     )
