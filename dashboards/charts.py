@@ -1,0 +1,152 @@
+"""Plotly figures and the tile-grid map, built as plain data from selector output (pure functions).
+
+Colours: the Okabe–Ito palette for categories and a light-to-dark blue scale for maps, both readable with
+the common colour-vision deficiencies. The figures are drawn by static/dashboards/charts.js.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+GREY = "#9E9E9E"
+# Sequential blues (light to dark) for maps; text on the last three is white.
+SEQUENTIAL = ["#EFF3FF", "#BDD7E7", "#6BAED6", "#3182BD", "#08519C"]
+FONT = '"Noto Sans JP", "Hiragino Sans", "Yu Gothic", Meiryo, sans-serif'
+
+
+def _layout(title: str, **extra: Any) -> dict[str, Any]:
+    layout: dict[str, Any] = {
+        "title": {"text": title},
+        "font": {"family": FONT, "size": 14},
+        "paper_bgcolor": "#FFFFFF",
+        "plot_bgcolor": "#FFFFFF",
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
+        "legend": {"orientation": "h", "y": -0.15},
+        "separators": ".,",
+    }
+    layout.update(extra)
+    return layout
+
+
+def _number(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def stacked_bar(
+    *,
+    title: str,
+    categories: Sequence[str],
+    stacks: Sequence[tuple[str, str, Sequence[int]]],
+    axis_title: str,
+) -> dict[str, Any]:
+    """Horizontal stacked bars: one bar per category, one segment per stack (name, colour, values)."""
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": name,
+            "y": list(categories),
+            "x": [_number(v) for v in values],
+            "marker": {"color": colour},
+            "hovertemplate": "%{y}　" + name + "：%{x:,}<extra></extra>",
+        }
+        for name, colour, values in stacks
+    ]
+    height = max(300, 60 + 28 * len(categories))
+    layout = _layout(
+        title,
+        barmode="stack",
+        height=height,
+        xaxis={"title": {"text": axis_title}, "tickformat": ",d"},
+        yaxis={"autorange": "reversed", "automargin": True},
+    )
+    return {"data": data, "layout": layout}
+
+
+def grouped_bar(
+    *, title: str, categories: Sequence[str], groups: Sequence[tuple[str, str, Sequence[Any]]], axis_title: str
+) -> dict[str, Any]:
+    """Vertical grouped bars (one group per category, one bar per series: name, colour, values)."""
+    data = [
+        {
+            "type": "bar",
+            "name": name,
+            "x": list(categories),
+            "y": [_number(v) for v in values],
+            "marker": {"color": colour},
+        }
+        for name, colour, values in groups
+    ]
+    layout = _layout(
+        title,
+        barmode="group",
+        height=420,
+        yaxis={"title": {"text": axis_title}},
+        xaxis={"automargin": True, "tickangle": -45},
+    )
+    return {"data": data, "layout": layout}
+
+
+def line(
+    *, title: str, x: Sequence[str], lines: Sequence[tuple[str, str, Sequence[Any]]], axis_title: str
+) -> dict[str, Any]:
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": list(x),
+            "y": [_number(v) for v in values],
+            "line": {"color": colour},
+        }
+        for name, colour, values in lines
+    ]
+    return {
+        "data": data,
+        "layout": _layout(title, height=360, yaxis={"title": {"text": axis_title}, "rangemode": "tozero"}),
+    }
+
+
+def choropleth(
+    *, title: str, geojson_url: str, codes: Sequence[str], names: Sequence[str], values: Sequence[Any], unit: str
+) -> dict[str, Any]:
+    """A map of Japan's prefectures coloured by value; the boundaries load from a static GeoJSON file."""
+    data = [
+        {
+            "type": "choropleth",
+            "geojson": geojson_url,
+            "featureidkey": "properties.prefecture_code",
+            "locations": list(codes),
+            "z": [_number(v) for v in values],
+            "text": list(names),
+            "colorscale": [[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
+            "marker": {"line": {"color": "#555555", "width": 0.5}},
+            "colorbar": {"title": {"text": unit}},
+            "hovertemplate": "%{text}：%{z:,}" + unit + "<extra></extra>",
+        }
+    ]
+    layout = _layout(
+        title,
+        height=520,
+        geo={"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"}},
+    )
+    return {"data": data, "layout": layout}
+
+
+def colour_bins(values: Sequence[Any]) -> tuple[list[tuple[str, str]], Any]:
+    """Five equal bins from 0 to the largest value: the legend [(range text, colour)] and a classifier."""
+    numbers = [float(v) for v in values if v is not None]
+    top = max(numbers) if numbers else 0.0
+    step = top / len(SEQUENTIAL) if top > 0 else 1.0
+
+    def classify(value: Any) -> tuple[str, str]:
+        if value is None:
+            return "#FFFFFF", "#000000"
+        index = min(int(float(value) / step), len(SEQUENTIAL) - 1)
+        return SEQUENTIAL[index], "#FFFFFF" if index >= 2 else "#000000"
+
+    legend = [(f"{step * i:,.1f}〜{step * (i + 1):,.1f}", colour) for i, colour in enumerate(SEQUENTIAL)]
+    return legend, classify

@@ -1,0 +1,53 @@
+"""The reading side of the dashboards: each page reads only the aggregates its metric's build wrote.
+
+The subsidy-budget (restricted) and joint-procurement dashboards register here once their metrics exist.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from . import catalog_adoption, kpi, migration_progress
+from .base import DASHBOARDS, Dashboard, Filters, Page, current_build, register
+
+__all__ = ["DASHBOARDS", "Dashboard", "Filters", "Page", "current_build", "register"]
+
+register(
+    Dashboard(
+        slug="migration-progress",
+        metric="migration_progress",
+        title=_("標準化の進捗"),
+        description=_(
+            "20業務の進捗（全国・都道府県・市区町村、人口規模別）、作業手順の完了率、特定移行支援システム、ガバメントクラウドの利用。"
+        ),
+        public=True,
+        main_chart="status",
+        select=migration_progress.select,
+        filters=("prefecture", "population_band", "business", "municipality"),
+    )
+)
+register(
+    Dashboard(
+        slug="catalog-adoption",
+        metric="catalog_adoption",
+        title=_("共通化パターン別の利用状況"),
+        description=_("カタログのシステムを利用中の団体の数を、パターンA・パターンB・標準化・個別開発の別に。"),
+        public=True,
+        main_chart="patterns",
+        select=catalog_adoption.select,
+        filters=("prefecture", "population_band"),
+        own_source=_("本ポータルに登録された導入状況"),
+    )
+)
+register(
+    Dashboard(
+        slug="kpi",
+        metric="kpi",
+        title=_("KPI（EBPM）"),
+        description=_("KPIの定義・目標・所管と、観測値の推移。"),
+        public=True,
+        main_chart="kpis",
+        select=kpi.select,
+        own_source=_("本ポータルに登録されたKPIの観測値（各観測値の出典は表に記載）"),
+    )
+)

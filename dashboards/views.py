@@ -1,0 +1,55 @@
+"""Dashboard pages and their CSV twins. They read only the aggregates (see dashboards.reading)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from portal import policy
+
+from .exports import chart_csv
+from .reading import dashboard_or_404, read_dashboard
+from .selectors import DASHBOARDS, current_build
+
+
+def dashboard_index(request: HttpRequest) -> HttpResponse:
+    visible = [d for d in DASHBOARDS.values() if policy.check(request.user, "dashboards.view", d)]
+    entries = [(d, current_build(d.metric)) for d in visible]
+    return render(request, "dashboards/index.html", {"entries": entries})
+
+
+def dashboard_detail(request: HttpRequest, name: str) -> HttpResponse:
+    dashboard = dashboard_or_404(name)
+    policy.require(request.user, "dashboards.view", dashboard)
+    reading = read_dashboard(dashboard, request.GET)
+    charts = [
+        {
+            "chart": chart,
+            "dom_id": f"figure-{chart.id}",
+            "data_id": f"figure-{chart.id}-data",
+            "csv_url": f"/dashboards/{dashboard.slug}.csv?"
+            + (reading.filters.query() + "&" if reading.filters.query() else "")
+            + f"chart={chart.id}",
+            "published": reading.data_as_of_label(chart),
+            "source": reading.source(chart),
+        }
+        for chart in reading.page.charts
+    ]
+    context = {"reading": reading, "dashboard": dashboard, "charts": charts, "form": reading.form}
+    status = 400 if reading.form.errors else 200
+    return render(request, "dashboards/detail.html", context, status=status)
+
+
+def dashboard_csv(request: HttpRequest, name: str) -> HttpResponse:
+    dashboard = dashboard_or_404(name)
+    policy.require(request.user, "dashboards.view", dashboard)
+    reading = read_dashboard(dashboard, request.GET)
+    chart_id = request.GET.get("chart") or dashboard.main_chart
+    chart = reading.page.chart(chart_id)
+    if reading.form.errors or chart is None:
+        raise Http404(_("このグラフはありません。"))
+    period = reading.build.period.isoformat() if reading.build else "none"
+    response = HttpResponse(chart_csv(chart), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{dashboard.slug}-{chart.id}-{period}.csv"'
+    return response
