@@ -20,11 +20,14 @@ def _gap(latest: Decimal | None, target: Decimal, direction: str) -> Decimal | N
     if latest is None:
         return None
     gap = target - latest if direction == Direction.HIGHER_IS_BETTER else latest - target
-    return max(gap, Decimal(0)).normalize()
+    return _plain(max(gap, Decimal(0)))
 
 
 def _plain(value: Decimal | None) -> Decimal | None:
-    return value.normalize() if value is not None else None
+    """20.0000 → 20, 12.5000 → 12.5 (never 2E+1)."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def select(filters: Filters, build: Build | None) -> Page:
@@ -41,7 +44,7 @@ def select(filters: Filters, build: Build | None) -> Page:
                 "unit": k.extra["unit"],
                 "latest_value": _plain(k.value),
                 "latest_date": k.date.isoformat() if k.date else None,
-                "target_value": target.normalize(),
+                "target_value": _plain(target),
                 "target_date": k.extra["target_date"],
                 "gap": _gap(k.value, target, k.extra["direction"]),
                 "direction": k.extra["direction"],
