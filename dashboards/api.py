@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,6 +29,8 @@ DashboardResponse = inline_serializer(
 
 
 class DashboardView(APIView):
+    # Token first, so that an anonymous caller of a restricted dashboard gets 401 (with WWW-Authenticate), not 403.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     policy_actions = {"get": "dashboards.view"}
     policy_object_level = True
 
@@ -48,6 +51,8 @@ class DashboardView(APIView):
         if reading.form.errors:
             raise ValidationError(reading.form.errors)
         chart_id = request.query_params.get("chart") or dashboard.main_chart
+        if reading.build is None:  # not built yet: nothing to report, and nothing wrong with the request
+            return Response({"as_of": None, "data_as_of": None, "source": str(dashboard.own_source or ""), "series": []})
         chart = reading.page.chart(chart_id)
         if chart is None:
             charts = ", ".join(c.id for c in reading.page.charts) or "—"

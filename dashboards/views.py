@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from portal import policy
 
 from .exports import chart_csv
 from .reading import dashboard_or_404, read_dashboard
-from .selectors import DASHBOARDS, current_build
+from .selectors import DASHBOARDS, Dashboard, current_build
 
 
 def dashboard_index(request: HttpRequest) -> HttpResponse:
@@ -19,9 +20,23 @@ def dashboard_index(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/index.html", {"entries": entries})
 
 
+def _authorize(request: HttpRequest, dashboard: Dashboard) -> None:
+    """A restricted dashboard sends an anonymous visitor to the login page and refuses others (403)."""
+    if not policy.check(request.user, "dashboards.view", dashboard) and not request.user.is_authenticated:
+        raise LoginRequired
+    policy.require(request.user, "dashboards.view", dashboard)
+
+
+class LoginRequired(Exception):
+    pass
+
+
 def dashboard_detail(request: HttpRequest, name: str) -> HttpResponse:
     dashboard = dashboard_or_404(name)
-    policy.require(request.user, "dashboards.view", dashboard)
+    try:
+        _authorize(request, dashboard)
+    except LoginRequired:
+        return redirect_to_login(request.get_full_path())
     reading = read_dashboard(dashboard, request.GET)
     charts = [
         {
@@ -43,7 +58,10 @@ def dashboard_detail(request: HttpRequest, name: str) -> HttpResponse:
 
 def dashboard_csv(request: HttpRequest, name: str) -> HttpResponse:
     dashboard = dashboard_or_404(name)
-    policy.require(request.user, "dashboards.view", dashboard)
+    try:
+        _authorize(request, dashboard)
+    except LoginRequired:
+        return redirect_to_login(request.get_full_path())
     reading = read_dashboard(dashboard, request.GET)
     chart_id = request.GET.get("chart") or dashboard.main_chart
     chart = reading.page.chart(chart_id)

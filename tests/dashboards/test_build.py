@@ -19,7 +19,9 @@ FIELDS = [f.name for f in AggregateRow._meta.fields if f.name != "id"]
 
 
 def snapshot_of(metric: str, period: dt.date) -> list[tuple[Any, ...]]:
-    return list(AggregateRow.objects.filter(metric=metric, period=period).order_by("series", "key").values_list(*FIELDS))
+    return list(
+        AggregateRow.objects.filter(metric=metric, period=period).order_by("series", "key").values_list(*FIELDS)
+    )
 
 
 def test_two_builds_of_a_period_write_identical_rows(progress_data: Any) -> None:
@@ -47,7 +49,9 @@ def test_a_build_that_dies_midway_leaves_the_previous_build_visible(progress_dat
         return metrics.Output(rows=generate())
 
     monkeypatch.setattr(services, "BATCH_SIZE", 2)  # some rows are inserted before it dies
-    monkeypatch.setitem(metrics.METRICS, "migration_progress", metrics.Metric("migration_progress", dying, spec.history))
+    monkeypatch.setitem(
+        metrics.METRICS, "migration_progress", metrics.Metric("migration_progress", dying, spec.history)
+    )
     with pytest.raises(RuntimeError):
         services.aggregates_build(metric="migration_progress", period=DAY)
 
@@ -73,7 +77,10 @@ def test_status_counts_reconcile_with_the_raw_tables(progress_data: Any) -> None
     raw = dict(MigrationStatus.objects.values_list("status").annotate(n=Count("id")))
     built = dict(status.exclude(status="no_data").values_list("status").annotate(n=Sum("count")))
     assert built == raw
-    assert status.filter(status="no_data").aggregate(n=Sum("count"))["n"] == 3 * municipalities - MigrationStatus.objects.count()
+    assert (
+        status.filter(status="no_data").aggregate(n=Sum("count"))["n"]
+        == 3 * municipalities - MigrationStatus.objects.count()
+    )
 
 
 def test_designated_systems_reproduce_the_published_total(progress_data: Any) -> None:
@@ -81,7 +88,9 @@ def test_designated_systems_reproduce_the_published_total(progress_data: Any) ->
     designated = AggregateRow.objects.filter(metric="migration_progress", period=DAY, series="designated")
     assert designated.aggregate(n=Sum("count"))["n"] == DesignatedSystem.objects.count() == 4
     assert designated.filter(business="common_functions").aggregate(n=Sum("count"))["n"] == 1
-    organizations = AggregateRow.objects.filter(metric="migration_progress", period=DAY, series="designated_organizations")
+    organizations = AggregateRow.objects.filter(
+        metric="migration_progress", period=DAY, series="designated_organizations"
+    )
     assert dict(organizations.values_list("status").annotate(n=Sum("count"))) == {"municipality": 2, "prefecture": 1}
     build = current_build("migration_progress")
     assert build is not None
@@ -91,12 +100,18 @@ def test_designated_systems_reproduce_the_published_total(progress_data: Any) ->
 
 def test_daily_snapshots_keep_the_trend_and_prune_the_detail(progress_data: Any) -> None:
     services.aggregates_build(metric="migration_progress", period=DAY)
-    MigrationStatus.objects.filter(municipality__slug="202177", business__slug=progress_data["businesses"][1].slug).update(status="migrated")
+    MigrationStatus.objects.filter(
+        municipality__slug="202177", business__slug=progress_data["businesses"][1].slug
+    ).update(status="migrated")
     services.aggregates_build(metric="migration_progress", period=DAY + dt.timedelta(days=1))
     status = AggregateRow.objects.filter(metric="migration_progress", series="status", status="migrated")
     by_day = dict(status.values_list("period").annotate(n=Sum("count")))
     assert by_day == {DAY: 4, DAY + dt.timedelta(days=1): 5}
-    detail_days = set(AggregateRow.objects.filter(metric="migration_progress", series="municipality_status").values_list("period", flat=True))
+    detail_days = set(
+        AggregateRow.objects.filter(metric="migration_progress", series="municipality_status").values_list(
+            "period", flat=True
+        )
+    )
     assert detail_days == {DAY + dt.timedelta(days=1)}
 
 

@@ -89,7 +89,9 @@ STATUS_LABELS = {
 }
 
 
-@pytest.mark.parametrize("query", ["", "?prefecture=20", "?population_band=5k-10k", "?business=child_allowance", "?municipality=313289"])
+@pytest.mark.parametrize(
+    "query", ["", "?prefecture=20", "?population_band=5k-10k", "?business=child_allowance", "?municipality=313289"]
+)
 def test_the_csv_has_exactly_the_numbers_of_the_chart(built: Any, query: str) -> None:
     client = Client()
     fig = figure(client.get(URL + query).content.decode(), "status")
@@ -117,8 +119,12 @@ def test_filters_select_the_municipalities_counted(built: Any, api: Any) -> None
             totals[row["business"]] = totals.get(row["business"], 0) + row["municipalities"]
         return totals
 
-    assert set(per_business(nagano).values()) == {Organization.objects.filter(kind="municipality", prefecture_code="20").count()}
-    assert set(per_business(tottori).values()) == {Organization.objects.filter(kind="municipality", prefecture_code="31").count()}
+    assert set(per_business(nagano).values()) == {
+        Organization.objects.filter(kind="municipality", prefecture_code="20").count()
+    }
+    assert set(per_business(tottori).values()) == {
+        Organization.objects.filter(kind="municipality", prefecture_code="31").count()
+    }
     migrated = {(r["business"], r["status"]): r["municipalities"] for r in nagano}
     assert migrated[("child_allowance", "migrated")] == 2  # 小布施町 and 佐久市
     assert migrated[("resident_registry", "designated_hard")] == 1
@@ -148,7 +154,9 @@ def test_maps_show_a_choropleth_a_tile_grid_and_a_table(built: Any) -> None:
     assert Client().get("/static/dashboards/vendor/plotly.min.js").status_code == 200
 
 
-@pytest.mark.parametrize("query", ["", "?prefecture=20", "?prefecture=20&municipality=205419", "?business=child_allowance"])
+@pytest.mark.parametrize(
+    "query", ["", "?prefecture=20", "?prefecture=20&municipality=205419", "?business=child_allowance"]
+)
 def test_pages_read_only_aggregates_with_a_constant_number_of_queries(built: Any, query: str) -> None:
     client = Client()
     with CaptureQueriesContext(connection) as small:
@@ -159,7 +167,9 @@ def test_pages_read_only_aggregates_with_a_constant_number_of_queries(built: Any
     from portal.models import Organization
 
     businesses = built["businesses"]
-    for municipality in Organization.objects.filter(kind="municipality", prefecture_code="20").exclude(slug__in=["205419", "202177"])[:30]:
+    for municipality in Organization.objects.filter(kind="municipality", prefecture_code="20").exclude(
+        slug__in=["205419", "202177"]
+    )[:30]:
         for business in businesses:
             MigrationStatus.objects.create(municipality=municipality, business=business, status=S.MIGRATING)
     services.aggregates_build_all(period=DAY)
