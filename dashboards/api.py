@@ -47,12 +47,16 @@ class DashboardView(APIView):
     def get(self, request: Request, name: str) -> Response:
         dashboard = dashboard_or_404(name)
         self.check_object_permissions(request, dashboard)
-        reading = read_dashboard(dashboard, request.query_params)  # type: ignore[arg-type]
+        reading = read_dashboard(dashboard, request.query_params)
         if reading.form.errors:
-            raise ValidationError(reading.form.errors)
+            raise ValidationError(
+                {field: [str(m) for m in messages] for field, messages in reading.form.errors.items()}
+            )
         chart_id = request.query_params.get("chart") or dashboard.main_chart
         if reading.build is None:  # not built yet: nothing to report, and nothing wrong with the request
-            return Response({"as_of": None, "data_as_of": None, "source": str(dashboard.own_source or ""), "series": []})
+            return Response(
+                {"as_of": None, "data_as_of": None, "source": str(dashboard.own_source or ""), "series": []}
+            )
         chart = reading.page.chart(chart_id)
         if chart is None:
             charts = ", ".join(c.id for c in reading.page.charts) or "—"

@@ -32,9 +32,15 @@ class FilterForm(forms.Form):
     ) -> None:
         super().__init__(data)
         all_ = [("", _("すべて"))]
-        self.fields["prefecture"].choices = all_ + [(code, name) for code, name, _c, _r in prefecture_tiles()]
-        self.fields["population_band"].choices = all_ + list(PopulationBand.choices)
-        self.fields["business"].choices = all_ + list(businesses.items())
+        choices: dict[str, list[tuple[str, Any]]] = {
+            "prefecture": all_ + [(code, name) for code, name, _c, _r in prefecture_tiles()],
+            "population_band": all_ + list(PopulationBand.choices),
+            "business": all_ + list(businesses.items()),
+        }
+        for name, options in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = options
         self.municipality_exists = municipality_exists
         for name in list(self.fields):
             if name not in offered:
@@ -51,8 +57,9 @@ class FilterForm(forms.Form):
 
     def full_clean(self) -> None:
         if self.is_bound and "prefecture" in self.fields and self.data.get("prefecture"):
-            self.data = self.data.copy()
-            self.data["prefecture"] = self._to_prefecture_number(str(self.data["prefecture"]))
+            data = dict(self.data.items())
+            data["prefecture"] = self._to_prefecture_number(str(data["prefecture"]))
+            self.data = data
         super().full_clean()
 
     def clean_municipality(self) -> str:

@@ -49,7 +49,9 @@ def _snapshot_meta(kind: str) -> tuple[PublishedSnapshot | None, dict[str, Any]]
 
 
 def _gov_cloud(value: bool | None) -> str:
-    return {True: "yes", False: "no"}.get(value, "unknown")  # type: ignore[call-overload]
+    if value is None:
+        return "unknown"
+    return "yes" if value else "no"
 
 
 @metric(NAME, history=HISTORY)

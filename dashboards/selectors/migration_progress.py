@@ -299,7 +299,7 @@ def _bands_chart(build: Build, filters: Filters) -> Chart:
     title = _("人口規模別の移行完了の割合")
     figure = charts.grouped_bar(
         title=title,
-        categories=[r["label"] for r in rows],
+        categories=[str(r["label"]) for r in rows],
         groups=[(_("移行完了の割合"), charts.OKABE_ITO[0], [r["migrated_share"] for r in rows])],
         axis_title="%",
     )
@@ -350,7 +350,7 @@ def _steps_chart(build: Build, filters: Filters, businesses: dict[str, str], sel
     title = _("業務別の作業手順の完了率")
     figure = charts.grouped_bar(
         title=title,
-        categories=[r["business_name"] for r in rows],
+        categories=[str(r["business_name"]) for r in rows],
         groups=[
             (_("公表された完了率の平均"), charts.OKABE_ITO[0], [r["published_rate"] for r in rows]),
             (_("報告された作業手順の完了率"), charts.OKABE_ITO[1], [r["step_completion"] for r in rows]),

@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 f"未登録の指標です：{', '.join(unknown)}（登録済み：{', '.join(sorted(metrics.METRICS))}）"
             )
         for name in names:
-            with tqdm(desc=name, unit="行", file=self.stderr) as bar:  # type: ignore[arg-type]
+            with tqdm(desc=name, unit="行", file=self.stderr) as bar:
                 build = aggregates_build(metric=name, period=period, on_progress=bar.update)
             self.stdout.write(f"{name}: {build.period} {build.rows_written:,} 行")
         self.stdout.write(self.style.SUCCESS("集計が完了しました。"))
