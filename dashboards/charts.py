@@ -23,8 +23,8 @@ def _layout(title: str, **extra: Any) -> dict[str, Any]:
         "font": {"family": FONT, "size": 14},
         "paper_bgcolor": "#FFFFFF",
         "plot_bgcolor": "#FFFFFF",
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
-        "legend": {"orientation": "h", "y": -0.15},
+        "margin": {"l": 10, "r": 10, "t": 90, "b": 50},
+        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
         "separators": ".,",
     }
     layout.update(extra)
@@ -55,12 +55,16 @@ def stacked_bar(
         }
         for name, colour, values in stacks
     ]
-    height = max(300, 60 + 28 * len(categories))
+    height = max(300, 120 + 28 * len(categories))
+    largest = max((sum(column) for column in zip(*(values for _n, _c, values in stacks), strict=True)), default=0)
+    xaxis: dict[str, Any] = {"title": {"text": axis_title}, "tickformat": ",d", "rangemode": "tozero"}
+    if largest < 10:
+        xaxis["dtick"] = 1  # counts are whole numbers: no repeated 0, 0, 1, 1 ticks
     layout = _layout(
         title,
         barmode="stack",
         height=height,
-        xaxis={"title": {"text": axis_title}, "tickformat": ",d"},
+        xaxis=xaxis,
         yaxis={"autorange": "reversed", "automargin": True},
     )
     return {"data": data, "layout": layout}
@@ -131,7 +135,13 @@ def choropleth(
     layout = _layout(
         title,
         height=520,
-        geo={"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"}},
+        # Japan's extent (122.9–154.0°E, 24.0–45.6°N) fixed, so the view never depends on the data.
+        geo={
+            "visible": False,
+            "projection": {"type": "mercator"},
+            "lonaxis": {"range": [128.0, 149.0]},
+            "lataxis": {"range": [26.0, 45.8]},
+        },
     )
     return {"data": data, "layout": layout}
 

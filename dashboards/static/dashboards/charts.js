@@ -1,4 +1,6 @@
-/* Draws the Plotly figures whose data sit in <script type="application/json"> blocks (no inline script). */
+/* Draws the Plotly figures whose data sit in <script type="application/json"> blocks (no inline script).
+   Maps use the prefecture GeoJSON served from static; Plotly's own base map (topojsonURL) points at an empty
+   local topology so that nothing is fetched from the internet. */
 (function () {
   "use strict";
 
@@ -11,6 +13,7 @@
     element.hidden = false;
     window.Plotly.newPlot(element, figure.data, figure.layout, {
       displaylogo: false,
+      topojsonURL: element.getAttribute("data-topojson-url"),
       displayModeBar: false,
       responsive: true
     });

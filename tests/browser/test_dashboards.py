@@ -1,0 +1,31 @@
+"""The progress dashboard in a real browser: figures drawn from the static plotly.js, drill-down, axe clean."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboards import services
+from tests.dashboards.conftest import progress_data  # noqa: F401 - the shared raw rows
+
+from .conftest import axe_violations
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_official_drills_down_and_every_chart_is_drawn(page, progress_data):  # noqa: F811
+    services.aggregates_build_all(period=dt.date(2026, 2, 1))
+    page.goto(page.base_url + "/dashboards/migration-progress/")
+    page.wait_for_selector("#figure-status .main-svg")
+    assert page.locator(".js-plotly-plot").count() == page.locator("[data-figure]").count() > 3
+    page.wait_for_selector("#figure-prefectures .choroplethlayer path", state="attached")
+    assert axe_violations(page) == []
+    # Each prefecture is drawn as its own shape (outer rings wound for d3-geo; a wrong winding fills the globe).
+    assert page.locator("#figure-prefectures .choroplethlayer path").count() == 47
+    page.get_by_role("link", name="長野県").first.click()
+    page.wait_for_load_state()
+    assert "prefecture=20" in page.url
+    page.get_by_role("link", name="小布施町").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "標準化の進捗（小布施町）"
+    assert axe_violations(page) == []
