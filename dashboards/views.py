@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -65,7 +65,10 @@ def dashboard_csv(request: HttpRequest, name: str) -> HttpResponse:
     reading = read_dashboard(dashboard, request.GET)
     chart_id = request.GET.get("chart") or dashboard.main_chart
     chart = reading.page.chart(chart_id)
-    if reading.form.errors or chart is None:
+    if reading.form.errors:
+        messages = [f"{reading.form.fields[f].label}：{m}" for f, errors in reading.form.errors.items() for m in errors]
+        return HttpResponseBadRequest("\n".join(messages), content_type="text/plain; charset=utf-8")
+    if chart is None:
         raise Http404(_("このグラフはありません。"))
     period = reading.build.period.isoformat() if reading.build else "none"
     response = HttpResponse(chart_csv(chart), content_type="text/csv; charset=utf-8")

@@ -105,6 +105,7 @@ def _observations_chart(build: Build, names: dict[str, str]) -> Chart:
             "area_name": r.label or _("全国"),
             "value": _plain(r.value),
             "source": r.extra.get("source", ""),
+            "note": r.extra.get("note", ""),
         }
         for r in rows_of(build, "observation").order_by("item", "date", "organization_code")
     ]
@@ -116,6 +117,7 @@ def _observations_chart(build: Build, names: dict[str, str]) -> Chart:
         Column("area_name", _("地域")),
         Column("value", _("値"), numeric=True),
         Column("source", _("出典")),
+        Column("note", _("備考")),
     ]
     national = [r for r in rows if not r["area"]]
     title = _("KPIの観測値の推移（全国）")

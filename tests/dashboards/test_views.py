@@ -192,3 +192,33 @@ def test_kpi_page_shows_the_2022_survey_against_targets(built: Any) -> None:
         "publication-effects-all": ("32", "100", "68"),
         "publication-effects-any": ("39", "100", "61"),
     }
+
+
+def test_a_csv_with_a_bad_filter_is_400_with_the_reason(built: Any) -> None:
+    response = Client().get("/dashboards/migration-progress.csv?population_band=huge&chart=status")
+    assert response.status_code == 400
+    assert "人口規模" in response.content.decode()
+    assert Client().get("/dashboards/migration-progress.csv?chart=nope").status_code == 404
+
+
+def test_csv_text_cells_cannot_run_as_formulas() -> None:
+    from dashboards.exports import chart_csv, neutralize
+    from dashboards.selectors.base import Chart, Column, Table
+
+    assert [neutralize(v) for v in ("=1+1", "+81", "-3", "@A1", "\tx", "町", -3)] == [
+        "'=1+1",
+        "'+81",
+        "'-3",
+        "'@A1",
+        "'\tx",
+        "町",
+        -3,
+    ]
+    chart = Chart(
+        "c",
+        "t",
+        [Column("name", "名称"), Column("n", "件数", numeric=True)],
+        [{"name": "=HYPERLINK()", "n": 2}],
+        Table("t", [], []),
+    )
+    assert chart_csv(chart).decode("utf-8") == "\ufeff名称,件数\r\n'=HYPERLINK(),2\r\n"
