@@ -222,3 +222,11 @@ def test_csv_text_cells_cannot_run_as_formulas() -> None:
         Table("t", [], []),
     )
     assert chart_csv(chart).decode("utf-8") == "\ufeff名称,件数\r\n'=HYPERLINK(),2\r\n"
+
+
+def test_the_page_and_its_errors_in_english(built: Any) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    html = client.get(URL + "?municipality=205418").content.decode()
+    assert "Standardization progress" in html and "Built at" in html
+    assert "Enter the 6-digit code (with its check digit)." in html
+    assert "It counts steps, not effort." in html
