@@ -97,7 +97,6 @@ class Page:
     charts: list[Chart]
     summary: list[str] = field(default_factory=list)
     breadcrumbs: list[tuple[str, str]] = field(default_factory=list)  # (label, query string)
-    heading: str = ""
 
     def chart(self, chart_id: str) -> Chart | None:
         return next((c for c in self.charts if c.id == chart_id), None)
