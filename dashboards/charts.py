@@ -6,14 +6,15 @@ the common colour-vision deficiencies. The figures are drawn by static/dashboard
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 GREY = "#9E9E9E"
-# Sequential blues (light to dark) for maps; text on the last three is white.
-SEQUENTIAL = ["#EFF3FF", "#BDD7E7", "#6BAED6", "#3182BD", "#08519C"]
+# Sequential blues (light to dark) for maps. Labels on the last two are white (contrast ≥ 4.5:1), on the others black.
+SEQUENTIAL = ["#EFF3FF", "#BDD7E7", "#6BAED6", "#2171B5", "#08519C"]
 FONT = '"Noto Sans JP", "Hiragino Sans", "Yu Gothic", Meiryo, sans-serif'
 
 
@@ -147,16 +148,24 @@ def choropleth(
 
 
 def colour_bins(values: Sequence[Any]) -> tuple[list[tuple[str, str]], Any]:
-    """Five equal bins from 0 to the largest value: the legend [(range text, colour)] and a classifier."""
-    numbers = [float(v) for v in values if v is not None]
-    top = max(numbers) if numbers else 0.0
-    step = top / len(SEQUENTIAL) if top > 0 else 1.0
+    """Five equal bins from 0 to the largest value: the legend [(range text, colour)] and a classifier.
+
+    Whole-number values (counts) get whole-number bins.
+    """
+    present = [v for v in values if v is not None]
+    whole = all(isinstance(v, int) for v in present)
+    top = max((float(v) for v in present), default=0.0)
+    bins = len(SEQUENTIAL)
+    step: float = (math.ceil(top / bins) or 1) if whole else (top / bins if top > 0 else 1.0)
 
     def classify(value: Any) -> tuple[str, str]:
         if value is None:
             return "#FFFFFF", "#000000"
-        index = min(int(float(value) / step), len(SEQUENTIAL) - 1)
-        return SEQUENTIAL[index], "#FFFFFF" if index >= 2 else "#000000"
+        index = min(int(float(value) / step), bins - 1)
+        return SEQUENTIAL[index], "#FFFFFF" if index >= 3 else "#000000"
 
-    legend = [(f"{step * i:,.1f}〜{step * (i + 1):,.1f}", colour) for i, colour in enumerate(SEQUENTIAL)]
+    def bound(x: float) -> str:
+        return f"{int(x):,}" if whole else f"{x:,.1f}"
+
+    legend = [(f"{bound(step * i)}〜{bound(step * (i + 1))}", colour) for i, colour in enumerate(SEQUENTIAL)]
     return legend, classify
