@@ -89,7 +89,7 @@ def grouped_bar(
         title,
         barmode="group",
         height=420,
-        yaxis={"title": {"text": axis_title}},
+        yaxis={"title": {"text": axis_title}, "automargin": True, "tickformat": ",", "rangemode": "tozero"},
         xaxis={"automargin": True, "tickangle": -45},
     )
     return {"data": data, "layout": layout}
@@ -111,7 +111,11 @@ def line(
     ]
     return {
         "data": data,
-        "layout": _layout(title, height=360, yaxis={"title": {"text": axis_title}, "rangemode": "tozero"}),
+        "layout": _layout(
+            title,
+            height=360,
+            yaxis={"title": {"text": axis_title}, "rangemode": "tozero", "automargin": True, "tickformat": ","},
+        ),
     }
 
 
