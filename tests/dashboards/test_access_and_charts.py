@@ -127,3 +127,13 @@ def test_demo_seed_ends_with_the_dashboards_built(db: Any) -> None:
         "kpi",
     }
     assert "終了した全事業の効果を公表した団体の割合" in Client().get("/dashboards/kpi/").content.decode()
+
+
+def test_officials_manage_kpis_in_the_admin_others_cannot(client_as: Any, db: Any) -> None:
+    load_publication_survey()
+    official = client_as("soumu-official")
+    assert official.get("/admin/dashboards/kpi/").status_code == 200
+    assert official.get("/admin/dashboards/kpiobservation/").status_code == 200
+    assert official.get("/admin/dashboards/build/").status_code == 200
+    assert official.get("/admin/dashboards/build/add/").status_code == 403
+    assert client_as("nagano-pref-staff").get("/admin/dashboards/kpi/").status_code in (302, 403)
