@@ -6,6 +6,8 @@ import csv
 import io
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .selectors.base import Chart
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -21,7 +23,18 @@ def neutralize(value: Any) -> Any:
 def chart_csv(chart: Chart) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralize(str(c.label)) for c in chart.columns])
+    header: list[Any] = []
+    for c in chart.columns:
+        header.append(str(c.label))
+        if c.key in chart.labels:
+            header.append(_("%(column)s（名称）") % {"column": c.label})
+    writer.writerow([neutralize(h) for h in header])
     for row in chart.rows:
-        writer.writerow([neutralize("" if row[c.key] is None else row[c.key]) for c in chart.columns])
+        cells: list[Any] = []
+        for c in chart.columns:
+            value = row[c.key]
+            cells.append("" if value is None else value)
+            if c.key in chart.labels:
+                cells.append(chart.labels[c.key].get(value, ""))
+        writer.writerow([neutralize(cell) for cell in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

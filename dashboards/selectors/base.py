@@ -90,6 +90,8 @@ class Chart:
     published: str = ""  # key of the published data set the numbers come from (Build.meta)
     tiles: list[Tile] | None = None
     legend: list[tuple[str, str]] = field(default_factory=list)
+    # Display names of coded columns (column key → code → name): the CSV adds a name column after the code.
+    labels: dict[str, dict[Any, str]] = field(default_factory=dict)
 
 
 @dataclass

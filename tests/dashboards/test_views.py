@@ -230,3 +230,15 @@ def test_the_page_and_its_errors_in_english(built: Any) -> None:
     assert "Standardization progress" in html and "Built at" in html
     assert "Enter the 6-digit code (with its check digit)." in html
     assert "It counts steps, not effort." in html
+
+
+def test_the_csv_names_the_codes_for_spreadsheet_readers(built: Any) -> None:
+    rows = read_csv(Client().get("/dashboards/migration-progress.csv?prefecture=20&chart=status"))
+    assert rows[0]["業務"] == "child_allowance" and rows[0]["業務（名称）"] == "児童手当"
+    assert {r["進捗（名称）"] for r in rows} >= {"移行完了", "特定移行支援システム"}
+    designated = read_csv(Client().get("/dashboards/migration-progress.csv?prefecture=20&chart=designated"))
+    assert {(r["業務（名称）"], r["移行予定年度（名称）"], r["システム数"]) for r in designated} == {
+        ("子ども・子育て支援", "未定", "1"),
+        ("住民基本台帳", "令和9年度", "1"),
+        ("共通機能", "未定", "1"),
+    }

@@ -110,7 +110,9 @@ def _status_chart(counts: dict[tuple[str, str], int], businesses: dict[str, str]
         Column("status", _("進捗")),
         Column("municipalities", _("団体数"), numeric=True),
     ]
-    return Chart("status", title, columns, rows, Table(title, head, body), figure, published=RATES)
+    chart = Chart("status", title, columns, rows, Table(title, head, body), figure, published=RATES)
+    chart.labels = {"business": businesses, "status": labels}
+    return chart
 
 
 def _municipalities_chart(build: Build, filters: Filters, selected: list[str]) -> Chart:

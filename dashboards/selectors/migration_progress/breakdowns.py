@@ -183,7 +183,9 @@ def gov_cloud_chart(build: Build, filters: Filters, businesses: dict[str, str], 
         Column("gov_cloud", _("ガバメントクラウド")),
         Column("municipalities", _("団体数"), numeric=True),
     ]
-    return Chart("gov_cloud", title, columns, rows, Table(title, head, body), figure, published=RATES)
+    chart = Chart("gov_cloud", title, columns, rows, Table(title, head, body), figure, published=RATES)
+    chart.labels = {"business": businesses, "gov_cloud": labels}
+    return chart
 
 
 def trend_chart(build: Build, filters: Filters) -> Chart:

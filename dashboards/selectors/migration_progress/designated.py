@@ -84,6 +84,7 @@ def designated_charts(build: Build, filters: Filters, businesses: dict[str, str]
             figure if rows else None,
             note=note,
             published=DESIGNATED,
+            labels={"business": labels, "planned_fiscal_year": year_label},
         )
     ]
     if not filters.prefecture and not filters.municipality and per_prefecture:
