@@ -242,3 +242,22 @@ def test_the_csv_names_the_codes_for_spreadsheet_readers(built: Any) -> None:
         ("住民基本台帳", "令和9年度", "1"),
         ("共通機能", "未定", "1"),
     }
+
+
+def test_before_the_first_build_the_pages_say_so(db: Any, api: Any) -> None:
+    html = Client().get(URL).content.decode()
+    assert "まだ集計されていません。次の夜間集計の後に表示されます。" in html
+    assert api.get("/api/v1/dashboards/migration-progress/").json() == {
+        "as_of": None,
+        "data_as_of": None,
+        "source": "",
+        "series": [],
+    }
+
+
+def test_the_national_page_needs_few_queries(built: Any, django_assert_max_num_queries: Any) -> None:
+    client = Client()
+    with django_assert_max_num_queries(16):
+        client.get(URL)
+    with django_assert_max_num_queries(12):
+        client.get(URL + "?prefecture=20&municipality=205419")
