@@ -29,3 +29,23 @@ def test_an_official_drills_down_and_every_chart_is_drawn(page, progress_data): 
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "標準化の進捗（小布施町）"
     assert axe_violations(page) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_charts_draw_under_the_portals_content_security_policy(browser, live_server, progress_data):  # noqa: F811
+    services.aggregates_build_all(period=dt.date(2026, 2, 1))
+    context = browser.new_context(locale="ja-JP")  # CSP enforced, unlike the axe page fixture
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.on(
+        "console", lambda message: problems.append(message.text) if "Content Security Policy" in message.text else None
+    )
+    page.on(
+        "request", lambda request: problems.append(request.url) if not request.url.startswith(live_server.url) else None
+    )
+    page.goto(live_server.url + "/dashboards/migration-progress/")
+    page.wait_for_selector("#figure-prefectures .choroplethlayer path", state="attached")
+    assert page.locator(".js-plotly-plot").count() == page.locator("[data-figure]").count()
+    context.close()
+    assert problems == []  # no CSP violation, no request leaving the portal (no CDN)
