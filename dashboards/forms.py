@@ -46,9 +46,6 @@ class FilterForm(forms.Form):
             if name not in offered:
                 del self.fields[name]
 
-    def clean_prefecture(self) -> str:
-        return self.cleaned_data.get("prefecture", "")
-
     def _to_prefecture_number(self, value: str) -> str:
         # The API accepts the 2-digit number (13) or the prefecture's 6-digit code (130001).
         if len(value) == 6 and value.isdigit() and value[2:5] == "000" and is_valid_code(value):

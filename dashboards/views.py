@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -20,23 +21,21 @@ def dashboard_index(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/index.html", {"entries": entries})
 
 
-def _authorize(request: HttpRequest, dashboard: Dashboard) -> None:
-    """A restricted dashboard sends an anonymous visitor to the login page and refuses others (403)."""
-    if not policy.check(request.user, "dashboards.view", dashboard) and not request.user.is_authenticated:
-        raise LoginRequired
-    policy.require(request.user, "dashboards.view", dashboard)
-
-
-class LoginRequired(Exception):
-    pass
+def _refusal(request: HttpRequest, dashboard: Dashboard) -> HttpResponse | None:
+    """None when the user may see the dashboard; a restricted one sends anonymous visitors to log in (403 else)."""
+    decision = policy.check(request.user, "dashboards.view", dashboard)
+    if decision:
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied(decision.reason)
 
 
 def dashboard_detail(request: HttpRequest, name: str) -> HttpResponse:
     dashboard = dashboard_or_404(name)
-    try:
-        _authorize(request, dashboard)
-    except LoginRequired:
-        return redirect_to_login(request.get_full_path())
+    refusal = _refusal(request, dashboard)
+    if refusal is not None:
+        return refusal
     reading = read_dashboard(dashboard, request.GET)
     charts = [
         {
@@ -58,10 +57,9 @@ def dashboard_detail(request: HttpRequest, name: str) -> HttpResponse:
 
 def dashboard_csv(request: HttpRequest, name: str) -> HttpResponse:
     dashboard = dashboard_or_404(name)
-    try:
-        _authorize(request, dashboard)
-    except LoginRequired:
-        return redirect_to_login(request.get_full_path())
+    refusal = _refusal(request, dashboard)
+    if refusal is not None:
+        return refusal
     reading = read_dashboard(dashboard, request.GET)
     chart_id = request.GET.get("chart") or dashboard.main_chart
     chart = reading.page.chart(chart_id)
