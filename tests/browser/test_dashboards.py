@@ -49,3 +49,22 @@ def test_charts_draw_under_the_portals_content_security_policy(browser, live_ser
     assert page.locator(".js-plotly-plot").count() == page.locator("[data-figure]").count()
     context.close()
     assert problems == []  # no CSP violation, no request leaving the portal (no CDN)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_dashboard_passes_axe_in_japanese_and_english(page, progress_data):  # noqa: F811
+    from dashboards.kpis import load_publication_survey
+
+    load_publication_survey()
+    services.aggregates_build_all(period=dt.date(2026, 2, 1))
+    for language in ("ja", "en"):
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
+        for path in (
+            "/dashboards/",
+            "/dashboards/catalog-adoption/",
+            "/dashboards/kpi/",
+            "/dashboards/migration-progress/?prefecture=31",
+        ):
+            page.goto(page.base_url + path)
+            assert page.locator("html").get_attribute("lang") == language
+            assert axe_violations(page) == [], f"{language} {path}"
