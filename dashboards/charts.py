@@ -119,6 +119,30 @@ def line(
     }
 
 
+def dated_lines(
+    *, title: str, lines: Sequence[tuple[str, str, Sequence[str], Sequence[Any], bool]], axis_title: str
+) -> dict[str, Any]:
+    """Lines that each carry their own dates: (name, colour, dates, values, dashed); dashed lines are targets."""
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": list(x),
+            "y": [_number(v) for v in y],
+            "line": {"color": colour, "dash": "dash" if dashed else "solid"},
+        }
+        for name, colour, x, y, dashed in lines
+    ]
+    layout = _layout(
+        title,
+        height=400,
+        yaxis={"title": {"text": axis_title}, "rangemode": "tozero", "automargin": True, "tickformat": ","},
+        xaxis={"type": "date"},
+    )
+    return {"data": data, "layout": layout}
+
+
 def choropleth(
     *, title: str, geojson_url: str, codes: Sequence[str], names: Sequence[str], values: Sequence[Any], unit: str
 ) -> dict[str, Any]:

@@ -91,11 +91,12 @@ def select(filters: Filters, build: Build | None) -> Page:
         axis_title=_("値"),
     )
     page = Page(charts=[Chart("kpis", title, columns, rows, Table(title, head, body), figure)])
-    page.charts.append(_observations_chart(build, {r["kpi"]: r["name"] for r in rows}))
+    page.charts.append(_observations_chart(build, rows))
     return page
 
 
-def _observations_chart(build: Build, names: dict[str, str]) -> Chart:
+def _observations_chart(build: Build, kpis: list[dict[str, Any]]) -> Chart:
+    names = {k["kpi"]: k["name"] for k in kpis}
     rows = [
         {
             "kpi": r.item,
@@ -120,32 +121,23 @@ def _observations_chart(build: Build, names: dict[str, str]) -> Chart:
         Column("note", _("備考")),
     ]
     national = [r for r in rows if not r["area"]]
-    title = _("KPIの観測値の推移（全国）")
-    lines = []
-    for index, (code, name) in enumerate(names.items()):
-        points = [r for r in national if r["kpi"] == code]
-        lines.append(
-            (
-                name,
-                charts.OKABE_ITO[index % len(charts.OKABE_ITO)],
-                [r["value"] for r in points],
-                [r["date"] for r in points],
+    title = _("KPIの観測値の推移（全国）と目標")
+    lines: list[tuple[str, str, list[str], list[Any], bool]] = []
+    for index, kpi in enumerate(kpis):
+        colour = charts.OKABE_ITO[index % len(charts.OKABE_ITO)]
+        points = [r for r in national if r["kpi"] == kpi["kpi"]]
+        lines.append((kpi["name"], colour, [r["date"] for r in points], [r["value"] for r in points], False))
+        if points:  # the way still to go: from the latest value to the target
+            lines.append(
+                (
+                    _("%(name)s（目標）") % {"name": kpi["name"]},
+                    colour,
+                    [points[-1]["date"], kpi["target_date"]],
+                    [points[-1]["value"], kpi["target_value"]],
+                    True,
+                )
             )
-        )
-    figure = {
-        "data": [
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": name,
-                "x": x,
-                "y": [float(v) if v is not None else None for v in y],
-                "line": {"color": colour},
-            }
-            for name, colour, y, x in lines
-        ],
-        "layout": charts.line(title=title, x=[], lines=[], axis_title=_("値"))["layout"],
-    }
+    figure = charts.dated_lines(title=title, lines=lines, axis_title=_("値"))
     head = [Cell(c.label, numeric=c.numeric, header=True) for c in columns[1:]]
     body = [
         [Cell(number_text(r[c.key]), numeric=c.numeric, header=i == 0) for i, c in enumerate(columns[1:])] for r in rows

@@ -137,3 +137,16 @@ def test_officials_manage_kpis_in_the_admin_others_cannot(client_as: Any, db: An
     assert official.get("/admin/dashboards/build/").status_code == 200
     assert official.get("/admin/dashboards/build/add/").status_code == 403
     assert client_as("nagano-pref-staff").get("/admin/dashboards/kpi/").status_code in (302, 403)
+
+
+def test_the_kpi_chart_draws_the_way_to_each_target(db: Any) -> None:
+    load_publication_survey()
+    services.aggregates_build(metric="kpi", period=DAY)
+    html = Client().get("/dashboards/kpi/").content.decode()
+    import json
+    import re
+
+    figure = json.loads(re.search(r'id="figure-observations-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+    go.Figure(figure)
+    target = next(t for t in figure["data"] if t["name"] == "終了した全事業の実施状況を公表した団体の割合（目標）")
+    assert target["x"] == ["2022-01-01", "2028-03-31"] and target["y"] == [20, 100] and target["line"]["dash"] == "dash"
