@@ -146,7 +146,9 @@ def test_the_kpi_chart_draws_the_way_to_each_target(db: Any) -> None:
     import json
     import re
 
-    figure = json.loads(re.search(r'id="figure-observations-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+    figure = json.loads(
+        re.search(r'id="figure-observations-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
     go.Figure(figure)
     target = next(t for t in figure["data"] if t["name"] == "終了した全事業の実施状況を公表した団体の割合（目標）")
     assert target["x"] == ["2022-01-01", "2028-03-31"] and target["y"] == [20, 100] and target["line"]["dash"] == "dash"
