@@ -9,7 +9,7 @@ import pytest
 from dashboards import services
 from tests.dashboards.conftest import progress_data  # noqa: F401 - the shared raw rows
 
-from .conftest import axe_violations
+from .harness import axe_violations
 
 
 @pytest.mark.django_db(transaction=True)

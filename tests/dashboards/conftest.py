@@ -18,6 +18,7 @@ TOTTORI = "31"
 def progress_data(db: Any) -> dict[str, Any]:
     """Three businesses; a handful of municipalities in 長野県 and 鳥取県 with statuses, published rates,
     designated systems (including a prefecture's own and 共通機能) and step reports."""
+    f.set_aside_catalog_data()
     b1, b2, b3 = f.businesses(3)
     obuse, saku, chizu = f.org("205419"), f.org("202177"), f.org("313289")
     nagano_pref = f.org("200000")
@@ -45,3 +46,8 @@ def progress_data(db: Any) -> dict[str, Any]:
     f.step_progress(obuse, b1, [StepState.DONE, StepState.DONE, StepState.NOT_APPLICABLE, StepState.IN_PROGRESS])
     f.step_progress(saku, b1, [StepState.DONE, StepState.NOT_STARTED, StepState.NOT_STARTED, StepState.NOT_STARTED])
     return {"businesses": [b1, b2, b3], "obuse": obuse, "saku": saku, "chizu": chizu}
+
+
+@pytest.fixture
+def no_catalog_data(db: Any) -> None:
+    f.set_aside_catalog_data()

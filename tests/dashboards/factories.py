@@ -32,12 +32,22 @@ def businesses(n: int = 20) -> list[BusinessArea]:
         rows = list(csv.DictReader(handle))[:n]
     result = []
     for row in rows:
-        business, _created = BusinessArea.objects.get_or_create(
+        business, _created = BusinessArea.objects.update_or_create(
             slug=row["slug"],
             defaults={"code": row["code"], "name": row["name_ja"], "is_standardized": True, "order": int(row["no"])},
         )
         result.append(business)
     return result
+
+
+def set_aside_catalog_data() -> None:
+    """Count only what a test makes: the catalog's real published figures, loaded into the shared test database
+    when catalog tests run in the same session, are removed inside the test's own transaction (rolled back after)."""
+    StepProgress.objects.all().delete()
+    MigrationStatus.objects.all().delete()
+    PublishedSnapshot.objects.all().delete()  # with its rates and designated systems
+    Adoption.objects.all().delete()
+    BusinessArea.objects.filter(is_standardized=True).update(is_standardized=False)
 
 
 def org(code: str) -> Organization:

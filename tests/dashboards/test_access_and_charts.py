@@ -89,8 +89,9 @@ def test_plotly_js_comes_from_the_installed_package_and_the_map_from_fixtures() 
     assert {"dashboards/vendor/plotly.min.js", "dashboards/geo/japan_prefectures.geojson"} <= listed
 
 
-def test_adoption_by_pattern_counts_in_use_only(db: Any, api: Any) -> None:
-    a, b, std = f.system("vrs", Pattern.A), f.system("madoguchi", Pattern.B), f.system("juki", Pattern.STANDARDIZED)
+def test_adoption_by_pattern_counts_in_use_only(no_catalog_data: Any, api: Any) -> None:
+    a, b = f.system("test-vrs", Pattern.A), f.system("test-madoguchi", Pattern.B)
+    std = f.system("test-juki", Pattern.STANDARDIZED)
     f.adoption(f.org("205419"), a)
     f.adoption(f.org("205419"), b)
     f.adoption(f.org("202177"), b)
