@@ -2,8 +2,7 @@
 
 Each module of this package registers one metric with `@metric(...)`: a function `build(period) -> Output`
 that reads the raw tables with set-based queries (GROUP BY in the database) and returns rows. The money
-and joint-procurement metrics join here as modules of their own once the subsidies and procurement apps
-record what they count.
+metric joins here as a module of its own (restricted, read per organization).
 """
 
 from __future__ import annotations
@@ -84,4 +83,4 @@ def metric(name: str, *, history: Iterable[str]) -> Callable[[Builder], Builder]
 
 def load_all() -> None:
     """Import every metric module so that its builder and dashboard are registered."""
-    from . import catalog_adoption, kpi, migration_progress  # noqa: F401
+    from . import catalog_adoption, joint_procurement, kpi, migration_progress  # noqa: F401

@@ -1,13 +1,13 @@
 """The reading side of the dashboards: each page reads only the aggregates its metric's build wrote.
 
-The subsidy-budget (restricted) and joint-procurement dashboards register here once their metrics exist.
+The subsidy-budget dashboard (restricted) registers here once its metric exists.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from . import catalog_adoption, kpi, migration_progress
+from . import catalog_adoption, joint_procurement, kpi, migration_progress
 from .base import DASHBOARDS, Dashboard, Filters, Page, current_build, register
 
 __all__ = ["DASHBOARDS", "Dashboard", "Filters", "Page", "current_build", "register"]
@@ -37,6 +37,19 @@ register(
         select=catalog_adoption.select,
         filters=("prefecture", "population_band"),
         own_source=_("本ポータルに登録された導入状況"),
+    )
+)
+register(
+    Dashboard(
+        slug="joint-procurement",
+        metric="joint_procurement",
+        title=_("共同調達の推移"),
+        description=_("公開中の共同調達の件数と参加する市区町村の数の推移（件数のみ）。"),
+        public=True,
+        main_chart="trend",
+        select=joint_procurement.select,
+        filters=("prefecture",),
+        own_source=_("本ポータルの共同調達台帳（公開中の案件）"),
     )
 )
 register(

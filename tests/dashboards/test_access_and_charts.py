@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import plotly.graph_objects as go
@@ -125,6 +126,7 @@ def test_demo_seed_ends_with_the_dashboards_built(db: Any) -> None:
     assert set(Build.objects.filter(status="done").values_list("metric", flat=True)) == {
         "migration_progress",
         "catalog_adoption",
+        "joint_procurement",
         "kpi",
     }
     assert "終了した全事業の効果を公表した団体の割合" in Client().get("/dashboards/kpi/").content.decode()
@@ -153,3 +155,37 @@ def test_the_kpi_chart_draws_the_way_to_each_target(db: Any) -> None:
     go.Figure(figure)
     target = next(t for t in figure["data"] if t["name"] == "終了した全事業の実施状況を公表した団体の割合（目標）")
     assert target["x"] == ["2022-01-01", "2028-03-31"] and target["y"] == [20, 100] and target["line"]["dash"] == "dash"
+
+
+def test_joint_procurement_trend_counts_public_cases_and_committed_municipalities(db: Any, api: Any) -> None:
+    from procurement.models import JointProcurement, Participation, ProcurementCategory
+
+    JointProcurement.objects.all().delete()
+    category, _created = ProcurementCategory.objects.get_or_create(
+        slug="e_bidding", defaults={"name": "電子入札・電子調達"}
+    )
+    nagano, tottori = f.org("200000"), f.org("310000")
+
+    def case(lead: Any, status: str) -> Any:
+        return JointProcurement.objects.create(
+            lead_prefecture=lead, title="共同調達", category=category, method="proposal", status=status
+        )
+
+    first, second = case(nagano, "recruiting"), case(tottori, "operating")
+    hidden = case(nagano, "planning")  # not public yet: not counted
+    for procurement, code, status in [
+        (first, "205419", "committed"),
+        (first, "202177", "committed"),
+        (first, "202011", "declined"),
+        (second, "313289", "committed"),
+        (hidden, "202100", "committed"),
+    ]:
+        Participation.objects.create(procurement=procurement, municipality=f.org(code), status=status)
+    services.aggregates_build(metric="joint_procurement", period=DAY)
+    trend = api.get("/api/v1/dashboards/joint-procurement/").json()
+    assert trend["series"] == [{"period": "2026-02-01", "procurements": 2, "municipalities": 3}]
+    nagano_only = api.get("/api/v1/dashboards/joint-procurement/", {"prefecture": "20", "chart": "categories"}).json()
+    row = next(r for r in nagano_only["series"] if r["category"] == "e_bidding")
+    assert (row["procurements"], row["municipalities"]) == (1, 2)
+    html = Client().get("/dashboards/joint-procurement/").content.decode()
+    assert "割合や順位は示しません" in html and "%" not in "".join(re.findall(r"<td[^>]*>(.*?)</td>", html))

@@ -44,7 +44,7 @@ def test_public_visitor_sees_the_public_dashboards(built: Any) -> None:
     response = Client().get("/dashboards/")
     assert response.status_code == 200
     html = response.content.decode()
-    for name in ("migration-progress", "catalog-adoption", "kpi"):
+    for name in ("migration-progress", "catalog-adoption", "joint-procurement", "kpi"):
         assert f'href="/dashboards/{name}/"' in html
         assert Client().get(f"/dashboards/{name}/").status_code == 200
     assert "集計日時" in html
