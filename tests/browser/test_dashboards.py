@@ -62,6 +62,7 @@ def test_every_dashboard_passes_axe_in_japanese_and_english(page, progress_data)
         for path in (
             "/dashboards/",
             "/dashboards/catalog-adoption/",
+            "/dashboards/joint-procurement/",
             "/dashboards/kpi/",
             "/dashboards/migration-progress/?prefecture=31",
         ):
