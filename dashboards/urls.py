@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard_index, name="index"),
+    path("<slug:name>.csv", views.dashboard_csv, name="csv"),
+    path("<slug:name>/", views.dashboard_detail, name="detail"),
+]

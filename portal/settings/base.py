@@ -7,6 +7,7 @@ the console, two-factor authentication off so the demo logins work. `portal.sett
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 FIXTURES_DIR = BASE_DIR / "fixtures"
@@ -148,6 +149,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "dashboards.finders.PackageFilesFinder",  # plotly.js from the plotly package, the prefecture GeoJSON
+]
 # Uploaded files (claim attachments, procurement documents) live outside the web root and are
 # served only through views that ask the permission layer.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "uploads")
@@ -247,4 +253,8 @@ LOGGING = {
 # Every periodic task, in one place (django-celery-beat copies these into its tables at start).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "send-pending-tasks": {"task": "portal.tasks.send_pending_tasks", "schedule": 60.0},
+    "dashboards-build-aggregates": {
+        "task": "dashboards.tasks.build_aggregates",
+        "schedule": crontab(hour=2, minute=0),  # 02:00 Asia/Tokyo (CELERY_TIMEZONE)
+    },
 }
