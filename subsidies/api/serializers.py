@@ -178,7 +178,7 @@ class ClaimUpdateSerializer(serializers.Serializer[Any]):
     businesses = serializers.ListField(child=serializers.SlugField(), required=False)
 
 
-class TransitionSerializer(serializers.Serializer[Any]):
+class ClaimTransitionSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=list(ACTIONS))
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     amount = serializers.IntegerField(required=False, allow_null=True)

@@ -180,11 +180,11 @@ class ClaimViewSet(
             return refusal(error)
         return self._fresh(claim)
 
-    @extend_schema(request=s.TransitionSerializer, responses={200: s.ClaimSerializer})
+    @extend_schema(request=s.ClaimTransitionSerializer, responses={200: s.ClaimSerializer})
     @action(detail=True, methods=["post"])
     def transitions(self, request: Request, pk: str | None = None) -> Response:
         claim = self.get_object()
-        data = s.TransitionSerializer(data=request.data)
+        data = s.ClaimTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         try:
