@@ -7,7 +7,6 @@ A budget or cap is never set below what has already been granted from it.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -24,10 +23,9 @@ from portal.imports.widgets import (
     OrganizationWidget,
     TextWidget,
 )
-from portal.japanese import parse_date
-from portal.models import Organization, OrganizationKind
 from portal.policy import is_portal_admin, org_of
 
+from .import_widgets import DateWidget, FractionWidget, MinistryWidget, ProgramWidget, ministries, programs_by_code
 from .models import CapBasis, OrganizationCap, Program, ProgramBudget, ProgramKind
 
 PROGRAM_FIELDS = [
@@ -45,129 +43,15 @@ PROGRAM_FIELDS = [
 ]
 
 
-def _programs(ctx: ImportContext) -> dict[str, Program]:
-    """Every program by code, loaded once per import."""
-    if "subsidy_programs" not in ctx.maps:
-        ctx.maps["subsidy_programs"] = {p.code: p for p in Program.objects.all()}
-    programs: dict[str, Program] = ctx.maps["subsidy_programs"]
-    return programs
-
-
-def _owner_refusal(actor: Any, owner_id: int) -> str | None:
-    """Why `actor` may not import rows of a program owned by `owner_id`, or None when they may."""
-    if is_portal_admin(actor):
+def _owner_refusal(ctx: ImportContext, owner_id: int) -> str | None:
+    """Why the importer may not import rows of a program owned by `owner_id`, or None when they may."""
+    if is_portal_admin(ctx.actor):
         return None
-    org = org_of(actor)
+    org = org_of(ctx.actor)
     if org is not None and org.pk == owner_id:
         return None
-    return _("所管府省の職員だけが取り込めます（%(owner)s）。") % {"owner": Organization.objects.get(pk=owner_id).name}
-
-
-class ProgramWidget(widgets.Widget):
-    """A program by its code (e.g. standardization)."""
-
-    def __init__(self, label: str) -> None:
-        super().__init__()
-        self.label = label
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Program | None:
-        text = str(value or "")
-        if text == "":
-            return None
-        program = _programs(kwargs["context"]).get(text)
-        if program is None:
-            raise ValueError(
-                _("補助事業「%(code)s」はありません。補助事業のコード（例：standardization）で入力してください。")
-                % {"code": text}
-            )
-        return program
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return value.code if value is not None else ""
-
-
-class MinistryWidget(widgets.Widget):
-    """The owning ministry by its slug (e.g. soumu)."""
-
-    def __init__(self, label: str) -> None:
-        super().__init__()
-        self.label = label
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Organization | None:
-        text = str(value or "")
-        if text == "":
-            return None
-        ctx = kwargs["context"]
-        if "ministries" not in ctx.maps:
-            national = Organization.objects.filter(kind=OrganizationKind.NATIONAL)
-            ctx.maps["ministries"] = {o.slug: o for o in national}
-        found: Organization | None = ctx.maps["ministries"].get(text.lower())
-        if found is None:
-            raise ValueError(
-                _("%(label)s「%(value)s」はありません。府省の識別子（例：soumu）で入力してください。")
-                % {"label": _(self.label), "value": text}
-            )
-        return found
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return value.slug if value is not None else ""
-
-
-class FractionWidget(widgets.Widget):
-    """A subsidy rate as a fraction (1/2, 3/4, 10/10): more than 0 and at most 1."""
-
-    def __init__(self, label: str) -> None:
-        super().__init__()
-        self.label = label
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Fraction | None:
-        text = str(value or "").replace(" ", "")
-        if text == "":
-            return None
-        numerator, slash, denominator = text.partition("/")
-        if not (numerator.isdigit() and (not slash or denominator.isdigit())):
-            raise ValueError(
-                _("%(label)sは分数（例：1/2、3/4、10/10）で入力してください：%(value)s")
-                % {"label": _(self.label), "value": value}
-            )
-        if (slash and int(denominator) == 0) or int(numerator) == 0:
-            raise ValueError(
-                _("%(label)sは0より大きく1以下の分数で入力してください：%(value)s")
-                % {"label": _(self.label), "value": value}
-            )
-        rate = Fraction(int(numerator), int(denominator) if slash else 1)
-        if rate > 1:
-            raise ValueError(
-                _("%(label)sは0より大きく1以下の分数で入力してください：%(value)s")
-                % {"label": _(self.label), "value": value}
-            )
-        return rate
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return f"{value.numerator}/{value.denominator}" if value is not None else ""
-
-
-class DateWidget(widgets.Widget):
-    """A date: 2026-04-01, 2026/4/1, R8.4.1 or 令和8年4月1日."""
-
-    def __init__(self, label: str) -> None:
-        super().__init__()
-        self.label = label
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
-        text = str(value or "")
-        if text == "":
-            return None
-        try:
-            return parse_date(text.split(" ")[0])
-        except ValueError as exc:
-            raise ValueError(
-                _("%(label)sは日付（例：2026-04-01、令和8年4月1日）で入力してください：%(value)s")
-                % {"label": _(self.label), "value": value}
-            ) from exc
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return value.isoformat() if value else ""
+    owner = next((o.name for o in ministries(ctx).values() if o.pk == owner_id), "")
+    return _("所管府省の職員だけが取り込めます（%(owner)s）。") % {"owner": owner}
 
 
 def _field(name: str, widget: widgets.Widget) -> fields.Field:
@@ -235,9 +119,9 @@ class Programs(ImportKind):
     key_fields = ("code",)
 
     def check_row(self, ctx: ImportContext, row: dict[str, Any]) -> tuple[str, str] | None:
-        stored = _programs(ctx).get(row["code"])
+        stored = programs_by_code(ctx).get(row["code"])
         for owner_id in {row["owner"].pk, stored.owner_id if stored else row["owner"].pk}:
-            refusal = _owner_refusal(ctx.actor, owner_id)
+            refusal = _owner_refusal(ctx, owner_id)
             if refusal:
                 return "owner", refusal
         if row["acceptance_from"] > row["acceptance_until"]:
@@ -300,7 +184,7 @@ class Budgets(ImportKind):
     key_fields = ("program", "fiscal_year")
 
     def check_row(self, ctx: ImportContext, row: dict[str, Any]) -> tuple[str, str] | None:
-        refusal = _owner_refusal(ctx.actor, row["program"].owner_id)
+        refusal = _owner_refusal(ctx, row["program"].owner_id)
         if refusal:
             return "program", refusal
         if "budget_reserved" not in ctx.maps:
@@ -369,7 +253,7 @@ class Caps(ImportKind):
 
     def check_row(self, ctx: ImportContext, row: dict[str, Any]) -> tuple[str, str] | None:
         program = row["program"]
-        refusal = _owner_refusal(ctx.actor, program.owner_id)
+        refusal = _owner_refusal(ctx, program.owner_id)
         if refusal:
             return "program", refusal
         if not program.uses_organization_caps:
