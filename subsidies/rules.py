@@ -293,3 +293,11 @@ def use_claims(user: Any, obj: Any) -> Decision:
     if org_of(user) is None and not is_national(user):
         return deny(_("ログインが必要です。"))
     return ALLOW
+
+
+@rule("subsidies.import_program_data")
+def import_program_data(user: Any, obj: Any) -> Decision:
+    """Programs, budgets and caps by import: officials (each row then only for their own ministry's programs)."""
+    if is_national(user):
+        return ALLOW
+    return deny(_("補助事業・予算・補助上限額の取り込みは所管府省の職員が行います。"))

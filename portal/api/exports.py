@@ -68,7 +68,10 @@ class ExportMixin:
     export_file_stem = "export"
 
     def get_renderers(self) -> list[BaseRenderer]:
-        return [*super().get_renderers(), CSVRenderer(), XLSXRenderer()]  # type: ignore[misc]
+        renderers: list[BaseRenderer] = super().get_renderers()  # type: ignore[misc]
+        if getattr(self, "action", "list") not in (None, "list"):
+            return renderers  # only lists export: `?format=csv` on one record is not found
+        return [*renderers, CSVRenderer(), XLSXRenderer()]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         fmt = getattr(request.accepted_renderer, "format", None)

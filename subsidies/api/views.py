@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,33 +16,16 @@ from rest_framework.views import APIView
 from catalog.models import BusinessArea
 from portal import policy
 from portal.api.errors import Conflict
+from portal.api.exports import ExportMixin
 from portal.api.permissions import PolicyScopedMixin
 
 from .. import selectors, services
 from ..checks import line_problems, matchers_for, validate_lines
 from ..errors import ClaimConflict, ClaimError, ClaimInvalid
-from ..exports import export_claims
 from ..models import Claim, OrganizationCap, Program, ProgramBudget
 from . import serializers as s
 
 # Token first: an anonymous caller then gets 401 with `WWW-Authenticate: Token`, as API.md says, not 403.
-
-
-class FileRenderer(BaseRenderer):
-    """Lets `?format=csv|xlsx` through content negotiation; the list view writes the file itself."""
-
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
-        return b""
-
-
-class CSVRenderer(FileRenderer):
-    media_type = "text/csv"
-    format = "csv"
-
-
-class XLSXRenderer(FileRenderer):
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    format = "xlsx"
 
 
 def refusal(error: ClaimError) -> Response:
@@ -61,9 +43,10 @@ def _businesses(slugs: list[str]) -> list[BusinessArea]:
     return found
 
 
-class ProgramViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet[Program]):
+class ProgramViewSet(ExportMixin, PolicyScopedMixin, viewsets.ReadOnlyModelViewSet[Program]):
     queryset = Program.objects.select_related("owner").prefetch_related("categories", "ineligible_rules", "budgets")
     serializer_class = s.ProgramSerializer
+    export_file_stem = "programs"
     lookup_field = "code"
     policy_actions = {"list": None, "retrieve": None}
 
@@ -77,14 +60,16 @@ class CapFilter(django_filters.FilterSet):
         fields = ["organization", "program"]
 
 
-class CapViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet[OrganizationCap]):
+class CapViewSet(ExportMixin, PolicyScopedMixin, viewsets.ReadOnlyModelViewSet[OrganizationCap]):
     queryset = OrganizationCap.objects.select_related("organization", "program").order_by("program", "organization")
     serializer_class = s.CapSerializer
+    export_file_stem = "caps"
     filterset_class = CapFilter
     policy_actions = {"list": "subsidies.use_claims", "retrieve": "subsidies.use_claims"}
 
 
 class ClaimViewSet(
+    ExportMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -92,13 +77,7 @@ class ClaimViewSet(
     viewsets.GenericViewSet[Claim],
 ):
     serializer_class = s.ClaimSerializer
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
-
-    def get_renderers(self) -> list[BaseRenderer]:
-        renderers = super().get_renderers()
-        if self.action != "list":
-            renderers = [r for r in renderers if not isinstance(r, FileRenderer)]
-        return renderers
+    export_file_stem = "claims"
 
     http_method_names = ["get", "post", "patch", "head", "options"]
     policy_actions = {
@@ -134,12 +113,6 @@ class ClaimViewSet(
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        file_format = getattr(request.accepted_renderer, "format", "json")
-        if file_format in ("csv", "xlsx"):
-            # The same filters, every row (no pagination), formulas neutralized.
-            return export_claims(
-                self.get_queryset(), fmt=file_format, encoding=request.query_params.get("encoding", "utf-8")
-            )
         return super().list(request, *args, **kwargs)
 
     def _fresh(self, claim: Claim) -> Response:

@@ -16,6 +16,17 @@ HERE = Path(__file__).resolve().parent / "corpus"
 
 STATUS_HEADER = "団体,業務,進捗,移行予定年度,事業者,ガバメントクラウド利用"
 POPULATION_HEADER = "団体,人口"
+PROGRAM_HEADER = (
+    "コード,名称,種類,所管府省,補助率,上限額,上限の対象,端数処理の単位,都道府県を経由する,受付開始日,受付終了日"
+)
+BUDGET_HEADER = "補助事業,年度,予算額,予算の名称"
+CAP_HEADER = "団体,補助事業,補助上限額"
+
+
+def program_row(
+    rate: str = "1/2", kind: str = "digiden_type2", owner: str = "soumu", dates: str = "2026-04-01,R9.3.31"
+) -> str:
+    return f"soumu-pilot,自治体DX実証事業,{kind},{owner},{rate},50000000,subsidy,1000,yes,{dates}"
 
 
 def crlf(*lines: str) -> str:
@@ -93,6 +104,34 @@ def files() -> dict[str, bytes]:
         "population_ambiguous_name.csv": crlf(POPULATION_HEADER, "伊達市,33000").encode("cp932"),
         "population_unknown_name.csv": crlf(POPULATION_HEADER, "架空村,120").encode("cp932"),
         "population_zenkaku_ok.csv": crlf(POPULATION_HEADER, "２０５４１９,\u3000１０，９００\u3000").encode("cp932"),
+        # Subsidy programs, budgets and caps (a 総務省 official)
+        "subsidy_programs_ok.csv": crlf(PROGRAM_HEADER, program_row()).encode("cp932"),
+        "subsidy_programs_rate_above_one.csv": crlf(PROGRAM_HEADER, program_row(rate="2/1")).encode("cp932"),
+        "subsidy_programs_rate_as_text.csv": crlf(PROGRAM_HEADER, program_row(rate="半額")).encode("cp932"),
+        "subsidy_programs_unknown_kind.csv": crlf(PROGRAM_HEADER, program_row(kind="type9")).encode("cp932"),
+        "subsidy_programs_unknown_ministry.csv": crlf(PROGRAM_HEADER, program_row(owner="kasumigaseki")).encode(
+            "cp932"
+        ),
+        "subsidy_programs_dates_reversed.csv": crlf(
+            PROGRAM_HEADER, program_row(dates="令和9年4月1日,2027-03-31")
+        ).encode("cp932"),
+        "subsidy_programs_no_such_date.csv": crlf(
+            PROGRAM_HEADER, program_row(dates="令和8年2月30日,2027-03-31")
+        ).encode("cp932"),
+        "subsidy_budgets_ok.csv": crlf(
+            BUDGET_HEADER, "standardization,令和9年度,120000000000,令和9年度当初予算"
+        ).encode("cp932"),
+        "subsidy_budgets_decimal.csv": crlf(BUDGET_HEADER, "standardization,2027,1200000.5,").encode("cp932"),
+        "subsidy_budgets_unknown_program.csv": crlf(BUDGET_HEADER, "type9,2027,1000000,").encode("cp932"),
+        "subsidy_budgets_duplicate.csv": crlf(
+            BUDGET_HEADER, "standardization,2027,1000000,", "standardization,令和9年度,2000000,"
+        ).encode("cp932"),
+        "subsidy_caps_ok.csv": crlf(
+            CAP_HEADER, "長野県小布施町,standardization,250000000", "202029,standardization,480000000"
+        ).encode("cp932"),
+        "subsidy_caps_bad_check_digit.csv": crlf(CAP_HEADER, "205418,standardization,250000000").encode("cp932"),
+        "subsidy_caps_program_without_caps.csv": crlf(CAP_HEADER, "205419,digiden-type1,250000000").encode("cp932"),
+        "subsidy_caps_ambiguous_name.csv": crlf(CAP_HEADER, "伊達市,standardization,250000000").encode("cp932"),
     }
     return out
 

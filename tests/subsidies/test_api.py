@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
-from subsidies.models import Claim, ClaimStatus, ProgramBudget
+from openpyxl import load_workbook
+
+from subsidies.models import Claim, ClaimStatus, Program, ProgramBudget
 from tests.subsidies.conftest import GOOD_LINES, OBUSE, TRAVEL_LINE, make_claim, this_fiscal_year
 
 S = ClaimStatus
@@ -241,13 +245,31 @@ def test_list_exports_csv_in_shift_jis_and_xlsx(programs: Any, users: Any, api_a
     make_claim(S.SUBMITTED, program=programs["standardization"], applicant="313289", by=users["chizu-staff"])
     client = api_as("nagano-pref-staff")
     response = client.get(f"{CLAIMS}?format=csv&encoding=cp932&status=submitted")
-    assert response.status_code == 200 and "Shift_JIS" in response["Content-Type"]
-    text = response.content.decode("cp932")
-    assert "'@SUM(A1:A9) 髙橋町の移行" in text
-    assert text.count("\r\n") == 2  # the header and the one claim of 長野県 (not 鳥取県's)
-    xlsx = client.get(f"{CLAIMS}?format=xlsx")
+    assert response.status_code == 200 and "shift_jis" in response["Content-Type"].lower()
+    assert "claims_" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("cp932"))))
+    assert [(r["id"], r["title"]) for r in rows] == [(str(claim.pk), "'@SUM(A1:A9) 髙橋町の移行")]  # 長野県's only
+    claim.title = '=HYPERLINK("http://example.com")'
+    claim.save()
+    xlsx = client.get(f"{CLAIMS}?format=xlsx&status=submitted")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    table = [[c.value for c in row] for row in sheet.iter_rows()]
+    title = table[0].index("title")
+    assert [row[title] for row in table[1:]] == ['\'=HYPERLINK("http://example.com")']  # never run as a formula
+    assert table[1][table[0].index("requested_amount")] == claim.requested_amount  # numbers stay numbers
     assert client.get(f"{CLAIMS}{claim.pk}/?format=csv").status_code == 404  # only lists export
+
+
+def test_programs_and_caps_lists_export(programs: Any, api_as: Any) -> None:
+    client = api_as("soumu-official")
+    listed = client.get("/api/v1/subsidies/programs/?format=csv")
+    assert listed.status_code == 200 and listed.content.startswith("\ufeff".encode())
+    codes = {r["code"] for r in csv.DictReader(io.StringIO(listed.content.decode("utf-8-sig")))}
+    assert codes == set(Program.objects.values_list("code", flat=True))
+    caps = client.get("/api/v1/subsidies/caps/?format=csv&organization=205419")
+    rows = list(csv.DictReader(io.StringIO(caps.content.decode("utf-8-sig"))))
+    assert [(r["program"], r["cap"]) for r in rows] == [("standardization", "300000000")]
 
 
 def test_money_by_program_year(programs: Any, users: Any, api_as: Any) -> None:
