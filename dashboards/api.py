@@ -44,7 +44,7 @@ class DashboardView(APIView):
     def get(self, request: Request, name: str) -> Response:
         dashboard = dashboard_or_404(name)
         self.check_object_permissions(request, dashboard)
-        reading = read_dashboard(dashboard, request.query_params)
+        reading = read_dashboard(dashboard, request.query_params, request.user)
         if reading.form.errors:
             raise ValidationError(
                 {field: [str(m) for m in messages] for field, messages in reading.form.errors.items()}

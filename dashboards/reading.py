@@ -6,6 +6,7 @@ permission layer first (`dashboards.view`).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from .forms import FilterForm
 from .models import Build
+from .rules import reader_scope
 from .selectors import DASHBOARDS, Dashboard, Filters, Page, current_build
 from .selectors.base import Chart, month_label, rows_of
 
@@ -54,7 +56,7 @@ def dashboard_or_404(name: str) -> Dashboard:
     return dashboard
 
 
-def read_dashboard(dashboard: Dashboard, params: QueryDict) -> Reading:
+def read_dashboard(dashboard: Dashboard, params: QueryDict, user: Any) -> Reading:
     build = current_build(dashboard.metric)
     businesses: dict[str, str] = {}
     if build is not None and "business" in dashboard.filters:
@@ -66,4 +68,7 @@ def read_dashboard(dashboard: Dashboard, params: QueryDict) -> Reading:
     form = FilterForm(params, offered=dashboard.filters, businesses=businesses, municipality_exists=municipality_exists)
     form.is_valid()
     filters = form.filters()
+    if dashboard.scoped:
+        scope = reader_scope(user) or ("", "-")  # the view asked the rule first; nobody else reads a row
+        filters = dataclasses.replace(filters, scope_prefecture=scope[0], scope_organization=scope[1])
     return Reading(dashboard, build, form, filters, dashboard.select(filters, build))

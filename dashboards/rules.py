@@ -1,7 +1,8 @@
 """Who sees which dashboard, and who may manage KPIs and read the build log.
 
-Public: migration progress, catalog adoption, KPIs (and joint procurement once it is built). Restricted
-dashboards (subsidy money) will carry `public=False` and their own row-level rule.
+Public: migration progress, catalog adoption, KPIs, joint procurement. Restricted: subsidy money
+(`public=False, scoped=True`): national officials see all of it, a prefecture its own and its municipalities'
+figures, a municipality its own (`reader_scope` narrows the rows the page, CSV and API read).
 """
 
 from typing import Any
@@ -9,7 +10,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from portal.policy import ALLOW, Decision, deny, is_national, is_portal_admin, rule, scope
+from portal.models import OrganizationKind
+from portal.policy import ALLOW, Decision, deny, is_national, is_portal_admin, org_of, rule, scope
 
 from .models import AggregateRow, Build, Kpi, KpiObservation
 
@@ -22,7 +24,23 @@ def view_dashboard(user: Any, dashboard: Any) -> Decision:
         return ALLOW
     if user is None or not user.is_authenticated:
         return deny(_("このダッシュボードを見るにはログインが必要です。"))
+    if dashboard is not None and dashboard.scoped and reader_scope(user) is not None:
+        return ALLOW
     return deny(_("このダッシュボードを見る権限がありません。"))
+
+
+def reader_scope(user: Any) -> tuple[str, str] | None:
+    """The rows of a scoped dashboard a user reads, as (prefecture_code, organization_code): ("", "") for all
+    (national officials), (prefecture, "") for a prefecture and its municipalities, ("", code) for one
+    municipality; None for anyone else (vendors, anonymous visitors)."""
+    if is_national(user):
+        return ("", "")
+    org = org_of(user)
+    if org is not None and org.kind == OrganizationKind.PREFECTURE:
+        return (org.prefecture_code, "")
+    if org is not None and org.kind == OrganizationKind.MUNICIPALITY:
+        return ("", org.slug)
+    return None
 
 
 @rule("dashboards.view_kpi")

@@ -36,7 +36,7 @@ def dashboard_detail(request: HttpRequest, name: str) -> HttpResponse:
     refusal = _refusal(request, dashboard)
     if refusal is not None:
         return refusal
-    reading = read_dashboard(dashboard, request.GET)
+    reading = read_dashboard(dashboard, request.GET, request.user)
     charts = [
         {
             "chart": chart,
@@ -60,7 +60,7 @@ def dashboard_csv(request: HttpRequest, name: str) -> HttpResponse:
     refusal = _refusal(request, dashboard)
     if refusal is not None:
         return refusal
-    reading = read_dashboard(dashboard, request.GET)
+    reading = read_dashboard(dashboard, request.GET, request.user)
     chart_id = request.GET.get("chart") or dashboard.main_chart
     chart = reading.page.chart(chart_id)
     if reading.form.errors:

@@ -2,7 +2,7 @@
 
 Each module of this package registers one metric with `@metric(...)`: a function `build(period) -> Output`
 that reads the raw tables with set-based queries (GROUP BY in the database) and returns rows. The money
-metric joins here as a module of its own (restricted, read per organization).
+metric (subsidy_budget) is restricted and keeps its numbers per applicant organization.
 """
 
 from __future__ import annotations
@@ -83,4 +83,4 @@ def metric(name: str, *, history: Iterable[str]) -> Callable[[Builder], Builder]
 
 def load_all() -> None:
     """Import every metric module so that its builder and dashboard are registered."""
-    from . import catalog_adoption, joint_procurement, kpi, migration_progress  # noqa: F401
+    from . import catalog_adoption, joint_procurement, kpi, migration_progress, subsidy_budget  # noqa: F401

@@ -1,13 +1,13 @@
 """The reading side of the dashboards: each page reads only the aggregates its metric's build wrote.
 
-The subsidy-budget dashboard (restricted) registers here once its metric exists.
+The subsidy-budget dashboard is restricted and scoped: each reader sees its own organization's scope.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from . import catalog_adoption, joint_procurement, kpi, migration_progress
+from . import catalog_adoption, joint_procurement, kpi, migration_progress, subsidy_budget
 from .base import DASHBOARDS, Dashboard, Filters, Page, current_build, register
 
 __all__ = ["DASHBOARDS", "Dashboard", "Filters", "Page", "current_build", "register"]
@@ -62,5 +62,21 @@ register(
         main_chart="kpis",
         select=kpi.select,
         own_source=_("本ポータルに登録されたKPIの観測値（各観測値の出典は表に記載）"),
+    )
+)
+register(
+    Dashboard(
+        slug="subsidy-budget",
+        metric="subsidy_budget",
+        title=_("補助金の予算と執行"),
+        description=_(
+            "補助事業・年度別の予算・交付決定・支払、状態別の申請の件数、提出から決定までの日数（限定公開）。"
+        ),
+        public=False,
+        scoped=True,
+        main_chart="money",
+        select=subsidy_budget.select,
+        filters=("prefecture",),
+        own_source=_("本ポータルの補助金申請と予算の台帳"),
     )
 )

@@ -29,6 +29,9 @@ class Filters:
     population_band: str = ""
     business: str = ""
     municipality: str = ""  # 6-digit code
+    # The reader's own scope on a scoped dashboard (dashboards.rules.reader_scope); never in links.
+    scope_prefecture: str = ""
+    scope_organization: str = ""
 
     def query(self, **changes: str) -> str:
         """The query string of these filters with some changed ('' removes one), for links."""
@@ -118,6 +121,7 @@ class Dashboard:
     select: Selector
     filters: tuple[str, ...] = ()  # which filters the page offers
     own_source: str | Promise = ""  # the source of numbers the portal records itself
+    scoped: bool = False  # restricted, and read per organization: local governments see their own scope
 
 
 DASHBOARDS: dict[str, Dashboard] = {}

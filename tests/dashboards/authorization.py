@@ -1,7 +1,7 @@
 """Authorization cases for the dashboards' routes (see tests/reliability/authorization.py).
 
-Every dashboard built so far is public (progress, adoption, KPIs); the restricted money dashboard joins with
-its own cases. Restricted-dashboard behaviour is tested in test_access_and_charts.py.
+Progress, adoption, joint procurement and KPIs are public. The money dashboard (subsidy-budget) is for local
+governments and officials only; what each of them reads (its own scope) is tested in test_subsidy_budget.py.
 """
 
 from dashboards import services
@@ -10,6 +10,8 @@ from portal.models import Organization
 from tests.reliability.authorization import Case
 
 PUBLIC = {"*": 200}
+MONEY_PAGE = {"anonymous": 302, "vendor": 403, "*": 200}  # anonymous visitors go to the login page
+MONEY_API = {"anonymous": 401, "vendor": 403, "*": 200}
 
 
 def _built(metric: str, url: str) -> str:
@@ -33,5 +35,16 @@ CASES = [
         PUBLIC,
         scoped=True,
         note="progress is public down to each municipality",
+    ),
+    Case("dashboards/<slug:name>/", "/dashboards/subsidy-budget/", MONEY_PAGE, note="restricted, scoped per reader"),
+    Case(
+        "dashboards/<slug:name>.csv",
+        lambda org: _built("subsidy_budget", "/dashboards/subsidy-budget.csv?chart=money"),
+        MONEY_PAGE,
+    ),
+    Case(
+        "api/v1/dashboards/<slug:name>/",
+        lambda org: _built("subsidy_budget", "/api/v1/dashboards/subsidy-budget/"),
+        MONEY_API,
     ),
 ]

@@ -128,6 +128,7 @@ def test_demo_seed_ends_with_the_dashboards_built(db: Any) -> None:
         "catalog_adoption",
         "joint_procurement",
         "kpi",
+        "subsidy_budget",
     }
     assert "終了した全事業の効果を公表した団体の割合" in Client().get("/dashboards/kpi/").content.decode()
 

@@ -117,7 +117,13 @@ def test_daily_snapshots_keep_the_trend_and_prune_the_detail(progress_data: Any)
 
 def test_every_metric_builds_on_an_empty_catalog(db: Any) -> None:
     builds = services.aggregates_build_all(period=DAY)
-    assert sorted(b.metric for b in builds) == ["catalog_adoption", "joint_procurement", "kpi", "migration_progress"]
+    assert sorted(b.metric for b in builds) == [
+        "catalog_adoption",
+        "joint_procurement",
+        "kpi",
+        "migration_progress",
+        "subsidy_budget",
+    ]
     assert all(b.status == BuildStatus.DONE for b in builds)
 
 
