@@ -169,3 +169,12 @@ def view_answers(user: Any, procurement: Any) -> bool:
         return True
     org = org_of(user)
     return org is not None and procurement is not None and procurement.lead_prefecture_id == org.pk
+
+
+@rule("procurement.import_participations")
+def import_participations(user: Any, obj: Any) -> Decision:
+    """Import intent-survey answers: municipality staff (their own), prefecture staff (their procurements')."""
+    org = org_of(user)
+    if org is not None and org.kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.PREFECTURE):
+        return ALLOW
+    return deny(_("参加意向を取り込めるのは、招待された市区町村と共同調達を主導する都道府県の職員です。"))

@@ -16,6 +16,8 @@ HERE = Path(__file__).resolve().parent / "corpus"
 
 STATUS_HEADER = "団体,業務,進捗,移行予定年度,事業者,ガバメントクラウド利用"
 POPULATION_HEADER = "団体,人口"
+ADOPTION_HEADER = "団体,システム,状況,提供サービス,開始日,備考"
+PARTICIPATION_HEADER = "共同調達,団体,回答,コメント,利用量,単独調達の見込額"
 
 
 def crlf(*lines: str) -> str:
@@ -93,6 +95,22 @@ def files() -> dict[str, bytes]:
         "population_ambiguous_name.csv": crlf(POPULATION_HEADER, "伊達市,33000").encode("cp932"),
         "population_unknown_name.csv": crlf(POPULATION_HEADER, "架空村,120").encode("cp932"),
         "population_zenkaku_ok.csv": crlf(POPULATION_HEADER, "２０５４１９,\u3000１０，９００\u3000").encode("cp932"),
+        # Adoptions (test_catalog_kinds.py makes the system corpus-madoguchi and its offerings)
+        "adoptions_other_organization.csv": crlf(
+            ADOPTION_HEADER, "205419,corpus-madoguchi,利用中,,,", "202177,corpus-madoguchi,検討中,,,"
+        ).encode("cp932"),
+        "adoptions_unknown_system.csv": crlf(ADOPTION_HEADER, "205419,madoguchi-typo,利用中,,,").encode("cp932"),
+        "adoptions_wrong_offering.csv": crlf(
+            ADOPTION_HEADER, "205419,corpus-madoguchi,利用中,corpus-other-offering,,"
+        ).encode("cp932"),
+        "adoptions_bad_date.csv": crlf(ADOPTION_HEADER, "205419,corpus-madoguchi,利用中,,2025-02-30,").encode("cp932"),
+        # Participations (test_procurement_kinds.py makes the procurement; {id} is replaced by its id)
+        "participations_other_prefecture.csv": crlf(
+            PARTICIPATION_HEADER, "{id},205419,参加,,,", "{id},313289,参加,,,"
+        ).encode("cp932"),
+        "participations_not_invited.csv": crlf(PARTICIPATION_HEADER, "{id},202011,参加,,,").encode("cp932"),
+        "participations_invited_answer.csv": crlf(PARTICIPATION_HEADER, "{id},205419,回答待ち,,,").encode("cp932"),
+        "participations_negative_estimate.csv": crlf(PARTICIPATION_HEADER, "{id},205419,参加,,10,-1").encode("cp932"),
     }
     return out
 

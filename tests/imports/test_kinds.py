@@ -36,8 +36,8 @@ def test_every_kind_has_a_template_whose_example_row_reads_back(api_as: Any) -> 
 def test_kinds_listed_per_caller(api_as: Any) -> None:
     official = {k["kind"] for k in api_as("soumu-official").get("/api/v1/imports/").json()}
     prefecture = {k["kind"] for k in api_as("nagano-pref-staff").get("/api/v1/imports/").json()}
-    assert official == {"organizations", "step-definitions", "published-progress"}
-    assert prefecture == {"migration-status", "migration-steps"}
+    assert official == {"organizations", "step-definitions", "published-progress", "adoptions"}
+    assert prefecture == {"migration-status", "migration-steps", "adoptions", "participations"}
 
 
 def test_migration_status_creates_missing_rows_as_reported(api_as: Any, businesses: Any) -> None:
