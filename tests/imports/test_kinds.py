@@ -36,7 +36,14 @@ def test_every_kind_has_a_template_whose_example_row_reads_back(api_as: Any) -> 
 def test_kinds_listed_per_caller(api_as: Any) -> None:
     official = {k["kind"] for k in api_as("soumu-official").get("/api/v1/imports/").json()}
     prefecture = {k["kind"] for k in api_as("nagano-pref-staff").get("/api/v1/imports/").json()}
-    assert official == {"organizations", "step-definitions", "published-progress", "adoptions"}
+    assert official == {
+        "organizations",
+        "step-definitions",
+        "published-progress",
+        "adoptions",
+        "catalog-systems",
+        "offerings",
+    }
     assert prefecture == {"migration-status", "migration-steps", "adoptions", "participations"}
 
 
