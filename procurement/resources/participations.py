@@ -21,9 +21,9 @@ from portal.imports.kinds import MUNICIPALITY_ALIASES, Change, Column, ImportCon
 from portal.imports.widgets import ChoiceWidget, IntegerWidget, OrganizationWidget, TextWidget
 from portal.models import OrganizationKind
 
-from . import workflow
-from .models import ANSWER_STATUSES, JointProcurement, Participation, ParticipationStatus, Status
-from .services import MAX_AMOUNT
+from .. import workflow
+from ..models import ANSWER_STATUSES, JointProcurement, Participation, ParticipationStatus, Status
+from ..services import MAX_AMOUNT
 
 ANSWER_FIELDS = ["status", "comment", "usage_units", "standalone_estimate", "answered_at", "answered_by"]
 
