@@ -19,6 +19,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from portal import policy
+from portal.api.exports import ExportMixin
 from portal.api.permissions import PolicyScopedMixin
 from portal.models import Organization
 
@@ -88,7 +89,8 @@ class SystemFilter(django_filters.FilterSet):
         return selectors.text_search(queryset, value)
 
 
-class SystemViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet[SharedSystem]):
+class SystemViewSet(ExportMixin, PolicyScopedMixin, viewsets.ReadOnlyModelViewSet[SharedSystem]):
+    export_file_stem = "catalog_systems"
     serializer_class = SystemSerializer
     filterset_class = SystemFilter
     lookup_field = "slug"
@@ -128,6 +130,7 @@ class OfferingFilter(django_filters.FilterSet):
 
 
 class OfferingViewSet(
+    ExportMixin,
     PolicyScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -135,6 +138,7 @@ class OfferingViewSet(
     viewsets.GenericViewSet[Offering],
 ):
     serializer_class = OfferingSerializer
+    export_file_stem = "offerings"
     filterset_class = OfferingFilter
     lookup_field = "slug"
     policy_actions = {
@@ -206,6 +210,7 @@ class MigrationStatusFilter(django_filters.FilterSet):
 
 
 class MigrationStatusViewSet(
+    ExportMixin,
     PolicyScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -216,6 +221,7 @@ class MigrationStatusViewSet(
         "municipality__code", "business__order"
     )
     serializer_class = MigrationStatusSerializer
+    export_file_stem = "migration_status"
     filterset_class = MigrationStatusFilter
     http_method_names = ["get", "put", "head", "options"]
     policy_actions = {"list": None, "retrieve": None, "update": "catalog.update_migration_status"}
@@ -244,6 +250,7 @@ class AdoptionFilter(django_filters.FilterSet):
 
 
 class AdoptionViewSet(
+    ExportMixin,
     PolicyScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -256,6 +263,7 @@ class AdoptionViewSet(
 
     queryset = Adoption.objects.select_related("organization", "system", "offering").order_by("organization__slug")
     serializer_class = AdoptionSerializer
+    export_file_stem = "adoptions"
     filterset_class = AdoptionFilter
     policy_actions = {
         "list": None,

@@ -172,3 +172,31 @@ def edit_step_progress(user: Any, municipality: Any) -> Decision:
 def update_migration_status_row(user: Any, row: Any) -> Decision:
     """The API's PUT on one row: the same as the form, for that row's municipality."""
     return _may_enter_for(user, row.municipality if row is not None else None)
+
+
+# Imports (catalog/resources/) ---------------------------------------------------------------------
+
+
+@rule("catalog.import_adoptions")
+def import_adoptions(user: Any, obj: Any) -> Decision:
+    """Import adoptions: staff of a local government (their own), national officials (any organization's)."""
+    org = org_of(user)
+    if is_national(user) or (org is not None and org.is_local_government):
+        return ALLOW
+    return deny(_("導入状況を取り込めるのは地方公共団体の職員と国の職員です。"))
+
+
+@rule("catalog.import_adoption_row")
+def import_adoption_row(user: Any, organization: Any) -> Decision:
+    """One adoption row: the organization itself, or a national official."""
+    if is_national(user):
+        return ALLOW
+    org = org_of(user)
+    if org is None or organization is None:
+        return deny(_("ログインが必要です。"))
+    if organization.pk != org.pk:
+        return deny(
+            _("%(other)sの導入状況は取り込めません。自団体（%(own)s）の行だけを取り込めます。")
+            % {"other": organization, "own": org}
+        )
+    return ALLOW

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from portal import policy
 from portal.api.errors import Conflict
+from portal.api.exports import ExportMixin
 from portal.api.permissions import PolicyScopedMixin
 
 from . import ocds, selectors, services, workflow
@@ -187,7 +188,8 @@ class ProcurementTransitionSerializer(serializers.Serializer[Any]):
 # Token first, so an anonymous call that needs a login is answered 401 with WWW-Authenticate (API.md), not 403.
 
 
-class JointProcurementViewSet(PolicyScopedMixin, viewsets.ModelViewSet[JointProcurement]):
+class JointProcurementViewSet(ExportMixin, PolicyScopedMixin, viewsets.ModelViewSet[JointProcurement]):
+    export_file_stem = "joint_procurements"
     lookup_value_converter = "int"
     serializer_class = JointProcurementSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]

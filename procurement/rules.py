@@ -169,3 +169,36 @@ def view_answers(user: Any, procurement: Any) -> bool:
         return True
     org = org_of(user)
     return org is not None and procurement is not None and procurement.lead_prefecture_id == org.pk
+
+
+@rule("procurement.import_participations")
+def import_participations(user: Any, obj: Any) -> Decision:
+    """Import intent-survey answers: municipality staff (their own), prefecture staff (their procurements')."""
+    org = org_of(user)
+    if org is not None and org.kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.PREFECTURE):
+        return ALLOW
+    return deny(_("参加意向を取り込めるのは、招待された市区町村と共同調達を主導する都道府県の職員です。"))
+
+
+@rule("procurement.import_joint_procurements")
+def import_joint_procurements(user: Any, obj: Any) -> Decision:
+    """Import joint procurements: prefecture staff (their own prefecture's), national officials (any)."""
+    if is_national(user):
+        return ALLOW
+    return _prefecture_staff(user)
+
+
+@rule("procurement.import_joint_procurement_row")
+def import_joint_procurement_row(user: Any, prefecture: Any) -> Decision:
+    """One procurement row: led by the importer's own prefecture (officials: any prefecture)."""
+    if is_national(user):
+        return ALLOW
+    org = org_of(user)
+    if org is None or prefecture is None:
+        return deny(_("ログインが必要です。"))
+    if prefecture.pk != org.pk:
+        return deny(
+            _("%(other)sの共同調達は取り込めません。%(own)sが主導する共同調達だけを取り込めます。")
+            % {"other": prefecture.name, "own": org.name}
+        )
+    return ALLOW

@@ -29,6 +29,10 @@ def program_row(
     return f"soumu-pilot,自治体DX実証事業,{kind},{owner},{rate},50000000,subsidy,1000,yes,{dates}"
 
 
+ADOPTION_HEADER = "団体,システム,状況,提供サービス,開始日,備考"
+PARTICIPATION_HEADER = "共同調達,団体,回答,コメント,利用量,単独調達の見込額"
+
+
 def crlf(*lines: str) -> str:
     return "\r\n".join(lines) + "\r\n"
 
@@ -132,6 +136,22 @@ def files() -> dict[str, bytes]:
         "subsidy_caps_bad_check_digit.csv": crlf(CAP_HEADER, "205418,standardization,250000000").encode("cp932"),
         "subsidy_caps_program_without_caps.csv": crlf(CAP_HEADER, "205419,digiden-type1,250000000").encode("cp932"),
         "subsidy_caps_ambiguous_name.csv": crlf(CAP_HEADER, "伊達市,standardization,250000000").encode("cp932"),
+        # Adoptions (test_catalog_kinds.py makes the system corpus-madoguchi and its offerings)
+        "adoptions_other_organization.csv": crlf(
+            ADOPTION_HEADER, "205419,corpus-madoguchi,利用中,,,", "202177,corpus-madoguchi,検討中,,,"
+        ).encode("cp932"),
+        "adoptions_unknown_system.csv": crlf(ADOPTION_HEADER, "205419,madoguchi-typo,利用中,,,").encode("cp932"),
+        "adoptions_wrong_offering.csv": crlf(
+            ADOPTION_HEADER, "205419,corpus-madoguchi,利用中,corpus-other-offering,,"
+        ).encode("cp932"),
+        "adoptions_bad_date.csv": crlf(ADOPTION_HEADER, "205419,corpus-madoguchi,利用中,,2025-02-30,").encode("cp932"),
+        # Participations (test_procurement_kinds.py makes the procurement; {id} is replaced by its id)
+        "participations_other_prefecture.csv": crlf(
+            PARTICIPATION_HEADER, "{id},205419,参加,,,", "{id},313289,参加,,,"
+        ).encode("cp932"),
+        "participations_not_invited.csv": crlf(PARTICIPATION_HEADER, "{id},202011,参加,,,").encode("cp932"),
+        "participations_invited_answer.csv": crlf(PARTICIPATION_HEADER, "{id},205419,回答待ち,,,").encode("cp932"),
+        "participations_negative_estimate.csv": crlf(PARTICIPATION_HEADER, "{id},205419,参加,,10,-1").encode("cp932"),
     }
     return out
 

@@ -44,8 +44,12 @@ def test_kinds_listed_per_caller(api_as: Any) -> None:
         "budgets",
         "caps",
         "kpi-observations",
+        "adoptions",
+        "catalog-systems",
+        "offerings",
+        "joint-procurements",
     }
-    assert prefecture == {"migration-status", "migration-steps"}
+    assert prefecture == {"migration-status", "migration-steps", "adoptions", "participations", "joint-procurements"}
 
 
 def test_migration_status_creates_missing_rows_as_reported(api_as: Any, businesses: Any) -> None:

@@ -25,7 +25,7 @@ from portal.models import Organization, OrganizationKind
 
 MUNICIPALITY_ALIASES = ("団体コード", "団体名", "市区町村", "市区町村コード", "市区町村名")
 BUSINESS_ALIASES = ("業務名", "業務コード", "標準化対象事務")
-_BUILTIN = ("organizations", "migration_status", "steps", "published")
+_BUILTIN = ("organizations",)
 _registry: dict[str, type[ImportKind]] = {}
 _loaded = False
 

@@ -15,9 +15,16 @@ from import_export import fields, resources
 
 from catalog.models import PublishedRate, PublishedSnapshot, PublishedSnapshotKind
 from portal.audit import audit_snapshot
-
-from ..widgets import BusinessWidget, MonthWidget, OrganizationWidget, RateWidget, TextWidget
-from . import BUSINESS_ALIASES, MUNICIPALITY_ALIASES, Change, Column, ImportContext, ImportKind, register
+from portal.imports.kinds import (
+    BUSINESS_ALIASES,
+    MUNICIPALITY_ALIASES,
+    Change,
+    Column,
+    ImportContext,
+    ImportKind,
+    register,
+)
+from portal.imports.widgets import BusinessWidget, MonthWidget, OrganizationWidget, RateWidget, TextWidget
 
 DEFAULT_SOURCE = "総務省・デジタル庁 標準化進捗資料"
 

@@ -1,8 +1,6 @@
 """`migration-status`: a municipality's statuses of the 20 standardized businesses, entered by the municipality or
 by its prefecture on its behalf. Each imported value becomes the current one with source `reported` and a new
 `version`; the published value stays in the audit history.
-
-Note: this kind lives here until the catalog branch lands; it then moves to catalog/resources.py unchanged.
 """
 
 from __future__ import annotations
@@ -16,9 +14,23 @@ from import_export import fields, resources
 
 from catalog.models import MigrationStatus, MigrationStatusValue, Source
 from portal.audit import audit_snapshot
-
-from ..widgets import BooleanWidget, BusinessWidget, ChoiceWidget, FiscalYearWidget, OrganizationWidget, TextWidget
-from . import BUSINESS_ALIASES, MUNICIPALITY_ALIASES, Change, Column, ImportContext, ImportKind, register
+from portal.imports.kinds import (
+    BUSINESS_ALIASES,
+    MUNICIPALITY_ALIASES,
+    Change,
+    Column,
+    ImportContext,
+    ImportKind,
+    register,
+)
+from portal.imports.widgets import (
+    BooleanWidget,
+    BusinessWidget,
+    ChoiceWidget,
+    FiscalYearWidget,
+    OrganizationWidget,
+    TextWidget,
+)
 
 VALUE_FIELDS = ["status", "planned_fiscal_year", "vendor_name", "on_gov_cloud"]
 AUDITED = [*VALUE_FIELDS, "source", "version"]

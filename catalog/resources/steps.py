@@ -1,8 +1,6 @@
 """`step-definitions` (the national step list, officials) and `migration-steps` (each municipality's monthly step
 progress: the large-file kind — about 1.4 million rows nationally, so everything here is set-wise: one query per
 batch to match stored rows, one upsert per batch to write them).
-
-Note: these kinds live here until the catalog branch lands; they then move to catalog/resources.py unchanged.
 """
 
 from __future__ import annotations
@@ -16,9 +14,23 @@ from import_export import fields, resources, widgets
 
 from catalog.models import StepDefinition, StepProgress, StepState
 from portal.audit import audit_snapshot
-
-from ..widgets import BusinessWidget, ChoiceWidget, IntegerWidget, MonthWidget, OrganizationWidget, TextWidget
-from . import BUSINESS_ALIASES, MUNICIPALITY_ALIASES, Change, Column, ImportContext, ImportKind, register
+from portal.imports.kinds import (
+    BUSINESS_ALIASES,
+    MUNICIPALITY_ALIASES,
+    Change,
+    Column,
+    ImportContext,
+    ImportKind,
+    register,
+)
+from portal.imports.widgets import (
+    BusinessWidget,
+    ChoiceWidget,
+    IntegerWidget,
+    MonthWidget,
+    OrganizationWidget,
+    TextWidget,
+)
 
 
 class StepDefinitionResource(resources.Resource):
