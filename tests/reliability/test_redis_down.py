@@ -21,8 +21,9 @@ REDIS_CACHE = {"default": {"BACKEND": "portal.cache.FailsafeRedisCache", "LOCATI
 
 
 @pytest.fixture
-def redis_backed(settings):
+def redis_backed(settings, monkeypatch):
     require_service("Redis", redis_up())
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)  # Celery prefers it to the configured broker_url
     previous = app.conf.broker_url
     _drop_connections()
     app.conf.update(broker_url=BROKER, task_always_eager=False)
