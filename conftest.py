@@ -26,9 +26,11 @@ def require_service(name: str, available: bool, why: str = "") -> None:
 def _seed() -> None:
     from portal import demo
     from portal.local_governments import load_local_governments
+    from procurement.categories import ensure_default_categories
 
     load_local_governments()
     demo.seed()
+    ensure_default_categories()  # made by a data migration, so a flush removes them
 
 
 @pytest.fixture(scope="session")
