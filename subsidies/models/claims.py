@@ -99,44 +99,42 @@ class Claim(models.Model):
         return self.status in EDITABLE_STATUSES
 
 
-class LineItem(models.Model):
+class CostLine(models.Model):
+    """A line of cost: what, in which category, from whom, how much. Planned and actual lines share it."""
+
+    position = models.PositiveSmallIntegerField(_("行番号"), default=0)
+    category = models.CharField(_("経費区分"), max_length=8)
+    description = models.CharField(_("内容"), max_length=200)
+    vendor = models.CharField(_("契約先"), max_length=100, blank=True)
+    amount = models.PositiveBigIntegerField(_("金額（円）"))
+    justification = models.TextField(_("補助対象とする理由"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["claim", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class LineItem(CostLine):
     """One line of the planned eligible cost (補助対象経費の内訳)."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="line_items")
-    position = models.PositiveSmallIntegerField(_("行番号"), default=0)
-    category = models.CharField(_("経費区分"), max_length=8)
-    description = models.CharField(_("内容"), max_length=200)
-    vendor = models.CharField(_("契約先"), max_length=100, blank=True)
-    amount = models.PositiveBigIntegerField(_("金額（円）"))
-    justification = models.TextField(_("補助対象とする理由"), blank=True)
 
-    class Meta:
+    class Meta(CostLine.Meta):
         verbose_name = _("経費の内訳")
         verbose_name_plural = _("経費の内訳")
-        ordering = ["claim", "position", "pk"]
-
-    def __str__(self) -> str:
-        return self.description
 
 
-class ActualLineItem(models.Model):
+class ActualLineItem(CostLine):
     """One line of the actual cost (実績報告)."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="actual_line_items")
-    position = models.PositiveSmallIntegerField(_("行番号"), default=0)
-    category = models.CharField(_("経費区分"), max_length=8)
-    description = models.CharField(_("内容"), max_length=200)
-    vendor = models.CharField(_("契約先"), max_length=100, blank=True)
-    amount = models.PositiveBigIntegerField(_("金額（円）"))
-    justification = models.TextField(_("補助対象とする理由"), blank=True)
 
-    class Meta:
+    class Meta(CostLine.Meta):
         verbose_name = _("実績の内訳")
         verbose_name_plural = _("実績の内訳")
-        ordering = ["claim", "position", "pk"]
-
-    def __str__(self) -> str:
-        return self.description
 
 
 class ClaimEvent(models.Model):
