@@ -30,10 +30,10 @@ typecheck: install
 # Tests that stop or restart services run first, one at a time, apart from the rest; then the rest in parallel.
 pytest: install
 	$(VENV)/bin/pytest -m services -p no:xdist || [ $$? -eq 5 ]  # 5: no such tests
-	$(VENV)/bin/pytest -m "not services" -n $(PYTEST_WORKERS) --dist loadfile
+	$(VENV)/bin/pytest -m "not services" -n $(PYTEST_WORKERS) --dist loadfile --durations=10
 
 test: lint typecheck pytest
 
 messages: install
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=node_modules
 	$(PY) manage.py compilemessages -l en --ignore=.venv

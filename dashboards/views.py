@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from portal import policy
 
 from .exports import chart_csv
-from .reading import dashboard_or_404, read_dashboard
+from .reading import PAGE_SECONDS, dashboard_or_404, read_dashboard
 from .selectors import DASHBOARDS, Dashboard, current_build
 
 
@@ -50,7 +50,13 @@ def dashboard_detail(request: HttpRequest, name: str) -> HttpResponse:
         }
         for chart in reading.page.charts
     ]
-    context = {"reading": reading, "dashboard": dashboard, "charts": charts, "form": reading.form}
+    context = {
+        "reading": reading,
+        "dashboard": dashboard,
+        "charts": charts,
+        "form": reading.form,
+        "PAGE_SECONDS": PAGE_SECONDS,
+    }
     status = 400 if reading.form.errors else 200
     return render(request, "dashboards/detail.html", context, status=status)
 

@@ -15,7 +15,7 @@ api_v1 = [
 urlpatterns = [
     path("", pages.home, name="home"),
     path("about/", pages.static_page, {"template": "portal/pages/about.html"}, name="about"),
-    path("accessibility/", pages.static_page, {"template": "portal/pages/accessibility.html"}, name="accessibility"),
+    path("accessibility/", pages.accessibility, name="accessibility"),
     path("terms/", pages.static_page, {"template": "portal/pages/terms.html"}, name="terms"),
     path("privacy/", pages.static_page, {"template": "portal/pages/privacy.html"}, name="privacy"),
     path("contact/", pages.static_page, {"template": "portal/pages/contact.html"}, name="contact"),
@@ -36,6 +36,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "portal.views.pages.bad_request"
 handler404 = "portal.views.pages.not_found"
 handler403 = "portal.views.pages.forbidden"
 handler500 = "portal.views.pages.server_error"

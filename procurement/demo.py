@@ -346,3 +346,7 @@ def seed(*, scale: str = "demo", stdout: Any = None) -> None:
         _build(case, index, prefecture, municipalities.get(prefecture.pk, []))
     if stdout is not None:
         stdout.write(f"  共同調達 {len(CASES)}件（{len({c.prefecture for c in CASES})}都道府県）")
+    if scale == "national":
+        from .demo_national import seed_national  # it reuses this module's stages and vendors
+
+        seed_national(stdout=stdout)

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import CharField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -20,7 +21,19 @@ from portal.japanese import fiscal_year
 from portal.models import AuditEntry, Organization, Role, User
 
 from . import services
-from .models import Claim, ClaimStatus, OrganizationCap, Program, ProgramBudget
+from .models import (
+    ActualLineItem,
+    Attachment,
+    Claim,
+    ClaimEvent,
+    ClaimResult,
+    ClaimStatus,
+    DigidenPlan,
+    LineItem,
+    OrganizationCap,
+    Program,
+    ProgramBudget,
+)
 from .programs import load_programs
 
 OKU = 100_000_000
@@ -121,32 +134,37 @@ def _member(code: str, role: str) -> User:
     return user
 
 
-def _clear_previous() -> None:
-    claims = Claim.objects.filter(is_demo=True)
+def clear_claims(claims: QuerySet[Claim]) -> None:
+    """Remove these demo claims with their rows and audit, set-wise (the national data set has 20,000)."""
     AuditEntry.objects.filter(
         target_type=ContentType.objects.get_for_model(Claim),
-        target_id__in=[str(pk) for pk in claims.values_list("pk", flat=True)],
+        target_id__in=claims.annotate(key=Cast("pk", CharField())).values("key"),
     ).delete()
+    for model in (LineItem, ActualLineItem, ClaimEvent, Attachment, ClaimResult, DigidenPlan):
+        model.objects.filter(claim__in=claims).delete()
+    Claim.businesses.through.objects.filter(claim__in=claims).delete()
     claims.delete()
 
 
-def _recompute_money() -> None:
-    """Budgets and caps hold exactly what the remaining decisions take."""
-    taken = [S.APPROVED, S.REPORTED, S.FIXED, S.PAID]
-    for budget in ProgramBudget.objects.all():
-        claims = Claim.objects.filter(program=budget.program, fiscal_year=budget.fiscal_year, status__in=taken)
-        budget.reserved = _taken(claims)
-        budget.save(update_fields=["reserved"])
-    for cap in OrganizationCap.objects.all():
-        claims = Claim.objects.filter(program=cap.program, applicant=cap.organization, status__in=taken)
-        cap.granted = _taken(claims)
-        cap.save(update_fields=["granted"])
+def recompute_money() -> None:
+    """Budgets and caps hold exactly what the standing decisions take (the fixed amount once fixed)."""
+    taken = Claim.objects.filter(status__in=[S.APPROVED, S.REPORTED, S.FIXED, S.PAID]).order_by()
+    amount = Sum(Coalesce("fixed_amount", "decided_amount"))
+    per_budget = taken.filter(program=OuterRef("program"), fiscal_year=OuterRef("fiscal_year"))
+    ProgramBudget.objects.update(
+        reserved=Coalesce(Subquery(per_budget.values("program").annotate(total=amount).values("total")), 0)
+    )
+    per_cap = taken.filter(program=OuterRef("program"), applicant=OuterRef("organization"))
+    OrganizationCap.objects.update(
+        granted=Coalesce(Subquery(per_cap.values("program").annotate(total=amount).values("total")), 0)
+    )
 
 
-def _taken(claims: Any) -> int:
-    fixed = claims.filter(fixed_amount__isnull=False).aggregate(total=Sum("fixed_amount"))["total"] or 0
-    decided = claims.filter(fixed_amount__isnull=True).aggregate(total=Sum("decided_amount"))["total"] or 0
-    return int(fixed + decided)
+def ministry_actors(owner: str) -> tuple[User, User]:
+    """The official who decides and fixes a program's claims, and the other one who pays."""
+    official = User.objects.filter(username=f"{owner}-official").first() or _member(owner, Role.STAFF)
+    payer = User.objects.filter(username=f"{owner}-payer").first() or _member(owner, Role.MANAGER)
+    return official, payer
 
 
 class Story:
@@ -166,9 +184,7 @@ class Story:
         Claim.objects.filter(pk=self.claim.pk).update(is_demo=True)
         org = self.claim.applicant
         self.prefecture = _member(org.prefecture.slug, Role.STAFF) if org.prefecture is not None else None
-        owner = program.owner.slug
-        self.official = User.objects.filter(username=f"{owner}-official").first() or _member(owner, Role.STAFF)
-        self.payer = User.objects.filter(username=f"{owner}-payer").first() or _member(owner, Role.MANAGER)
+        self.official, self.payer = ministry_actors(program.owner.slug)
 
     def do(self, action: str, actor: User, **kwargs: Any) -> Story:
         self.claim = services.claim_transition(claim=self.claim, actor=actor, action=action, **kwargs)
@@ -207,12 +223,16 @@ def seed(*, scale: str = "demo", stdout: Any = None) -> None:
                 organization=Organization.objects.get(slug=code),
                 defaults={"cap": cap, "is_demo": True},
             )
-        _clear_previous()
-        _recompute_money()
+        clear_claims(Claim.objects.filter(is_demo=True))
+        recompute_money()
         _stories(programs, fy)
-        _recompute_money()
+        recompute_money()
     if stdout is not None:
         stdout.write(f"  交付申請 {Claim.objects.filter(is_demo=True).count()} 件（すべての状態）")
+    if scale == "national":
+        from .demo_national import seed_national  # it reuses this module's caps and money
+
+        seed_national(stdout=stdout)
 
 
 def _stories(programs: dict[str, Program], fy: int) -> None:

@@ -168,8 +168,23 @@ def _done_count(rate: Decimal, steps: int) -> int:
     return int((rate * steps).to_integral_value(rounding=ROUND_HALF_UP))
 
 
+def step_states(rate: Decimal, count: int, rng: random.Random) -> list[str]:
+    """The states of `count` steps that agree with a published rate r: round(r·N) done or n/a, then one in
+    progress, the rest not started."""
+    finished = _done_count(rate, count)
+    states: list[str] = []
+    for index in range(count):
+        if index < finished:
+            states.append(StepState.NOT_APPLICABLE if rng.random() < 0.05 else StepState.DONE)
+        elif index == finished:
+            states.append(StepState.IN_PROGRESS)
+        else:
+            states.append(StepState.NOT_STARTED)
+    return states
+
+
 def step_rows(*, municipality_ids: list[int], steps: list[StepDefinition], rng: random.Random) -> int:
-    """Demo step rows that agree with the published rates: rate r over N steps → round(r·N) done or n/a."""
+    """Demo step rows that agree with the published rates (see `step_states`)."""
     StepProgress.objects.filter(is_demo=True, municipality_id__in=municipality_ids).delete()
     rates = PublishedRate.objects.filter(municipality_id__in=municipality_ids, business__isnull=False).values_list(
         "municipality_id", "business_id", "rate"
@@ -178,14 +193,7 @@ def step_rows(*, municipality_ids: list[int], steps: list[StepDefinition], rng: 
     batch: list[StepProgress] = []
     written = 0
     for org_id, business_id, rate in rates.iterator(chunk_size=BATCH):
-        finished = _done_count(rate, len(steps))
-        for index, step in enumerate(steps):
-            if index < finished:
-                state = StepState.NOT_APPLICABLE if rng.random() < 0.05 else StepState.DONE
-            elif index == finished:
-                state = StepState.IN_PROGRESS
-            else:
-                state = StepState.NOT_STARTED
+        for step, state in zip(steps, step_states(rate, len(steps), rng), strict=True):
             batch.append(
                 StepProgress(
                     municipality_id=org_id,
@@ -217,12 +225,18 @@ def seed(*, scale: str, stdout: Any) -> None:
         offerings = _offerings(systems, vendors)
         adoptions = _adoptions(rng, systems, offerings)
     stdout.write(f"  システム {len(systems)}件、提供サービス {len(offerings)}件、導入状況 {adoptions:,}件")
+    if scale == "national":
+        from .national import seed_national  # it uses this module's step rule
+
+        seed_national(stdout=stdout)
+        return
     version = load_step_definitions()
     steps = list(StepDefinition.objects.filter(version=version).order_by("number"))
-    municipalities = Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY)
-    if scale != "national":
-        municipalities = municipalities.filter(prefecture__code__in=DEMO_PREFECTURES)
-    ids = list(municipalities.values_list("pk", flat=True))
+    ids = list(
+        Organization.objects.filter(
+            kind=OrganizationKind.MUNICIPALITY, prefecture__code__in=DEMO_PREFECTURES
+        ).values_list("pk", flat=True)
+    )
     with transaction.atomic():
         written = step_rows(municipality_ids=ids, steps=steps, rng=rng)
     stdout.write(f"  作業手順の進捗（デモ）{written:,}件（{len(ids)}団体）、{time.monotonic() - started:.1f}秒")

@@ -97,18 +97,22 @@ def select(filters: Filters, build: Build | None) -> Page:
 
 def _observations_chart(build: Build, kpis: list[dict[str, Any]]) -> Chart:
     names = {k["kpi"]: k["name"] for k in kpis}
+    national_name = _("全国")
+    observations = rows_of(build, "observation").order_by("item", "date", "organization_code")
     rows = [
         {
-            "kpi": r.item,
-            "name": names.get(r.item, r.item),
-            "date": r.date.isoformat() if r.date else "",
-            "area": r.organization_code,
-            "area_name": r.label or _("全国"),
-            "value": _plain(r.value),
-            "source": r.extra.get("source", ""),
-            "note": r.extra.get("note", ""),
+            "kpi": item,
+            "name": names.get(item, item),
+            "date": date.isoformat() if date else "",
+            "area": area,
+            "area_name": label or national_name,
+            "value": _plain(value),
+            "source": extra.get("source", ""),
+            "note": extra.get("note", ""),
         }
-        for r in rows_of(build, "observation").order_by("item", "date", "organization_code")
+        for item, date, area, label, value, extra in observations.values_list(
+            "item", "date", "organization_code", "label", "value", "extra"
+        )
     ]
     columns = [
         Column("kpi", _("コード")),
@@ -138,8 +142,17 @@ def _observations_chart(build: Build, kpis: list[dict[str, Any]]) -> Chart:
                 )
             )
     figure = charts.dated_lines(title=title, lines=lines, axis_title=_("値"))
+    # The page's table is the figure's numbers (national); the regional observations — 100,000 nationally,
+    # far too many for a page — are in the chart's CSV and API series.
     head = [Cell(c.label, numeric=c.numeric, header=True) for c in columns[1:]]
     body = [
-        [Cell(number_text(r[c.key]), numeric=c.numeric, header=i == 0) for i, c in enumerate(columns[1:])] for r in rows
+        [Cell(number_text(r[c.key]), numeric=c.numeric, header=i == 0) for i, c in enumerate(columns[1:])]
+        for r in national
     ]
-    return Chart("observations", _("KPIの観測値"), columns, rows, Table(_("KPIの観測値"), head, body), figure)
+    note = ""
+    if len(national) < len(rows):
+        note = _("表は全国の値です。地域別の値（%(n)s件）を含むすべての観測値はCSVでダウンロードできます。") % {
+            "n": f"{len(rows) - len(national):,}"
+        }
+    table = Table(_("KPIの観測値（全国）"), head, body)
+    return Chart("observations", _("KPIの観測値"), columns, rows, table, figure, note=note)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 
 from portal.imports.export import XLSX_TYPE, file_response, table_file
@@ -26,8 +26,6 @@ def _cell(value: Any) -> Any:
 
 
 def _table(data: Any) -> tuple[list[str], list[list[Any]]]:
-    if isinstance(data, dict):  # an error answer: its message, as a one-cell table
-        return ["detail"], [[data.get("detail", "")]]
     rows = list(data or [])
     headers = list(rows[0].keys()) if rows else []
     return headers, [[_cell(row.get(h)) for h in headers] for row in rows]
@@ -72,6 +70,13 @@ class ExportMixin:
         if getattr(self, "action", "list") not in (None, "list"):
             return renderers  # only lists export: `?format=csv` on one record is not found
         return [*renderers, CSVRenderer(), XLSXRenderer()]
+
+    def handle_exception(self, exc: Exception) -> Any:
+        """Errors answer in JSON (API.md's error shape), whatever file format was asked for."""
+        response = super().handle_exception(exc)  # type: ignore[misc]
+        request: Any = self.request  # type: ignore[attr-defined]
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return response
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         fmt = getattr(request.accepted_renderer, "format", None)

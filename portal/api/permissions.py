@@ -18,8 +18,11 @@ class PolicyPermission(BasePermission):
     """
 
     def _action(self, request: Request, view: Any) -> str | None:
+        method = (request.method or "").lower()
+        if not hasattr(view, method):
+            return None  # the view has no such method: DRF answers 405, which reveals nothing
         actions: dict[str, str | None] = getattr(view, "policy_actions", {})
-        key = getattr(view, "action", None) or (request.method or "").lower()
+        key = getattr(view, "action", None) or method
         if key not in actions:
             raise PermissionDenied("この操作は許可されていません。")
         return actions[key]

@@ -7,7 +7,7 @@ from .auth import TokenView
 from .organizations import OrganizationViewSet
 
 router = SimpleRouter(use_regex_path=False)
-router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("organizations", OrganizationViewSet, basename="api-organization")  # not the pages' names
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -8,20 +8,21 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal import policy
+from portal.api.schema import ERROR
+from portal.malformed import FormParser, JSONParser, MultiPartParser
 from portal.models import ImportRecord
 
 from . import services
-from .export import file_response, table_file, template_rows
+from .export import XLSX_TYPE, file_response, table_file, template_rows
 from .kinds import ImportKind, all_kinds, get_kind
 
 
@@ -64,6 +65,29 @@ RESULT = inline_serializer(
     },
 )
 
+# A file with bad rows answers the result with its line errors; a request without a file, the usual error shape.
+REJECTED = PolymorphicProxySerializer(
+    component_name="ImportRejected", serializers=[RESULT, ERROR], resource_type_field_name=None
+)
+KINDS = inline_serializer(
+    "ImportKind",
+    {
+        "kind": serializers.CharField(),
+        "label": serializers.CharField(),
+        "columns": inline_serializer(
+            "ImportColumn",
+            {
+                "key": serializers.CharField(),
+                "header": serializers.CharField(),
+                "required": serializers.BooleanField(),
+                "example": serializers.CharField(),
+            },
+            many=True,
+        ),
+    },
+    many=True,
+)
+
 
 class ImportAPIView(APIView):
     # Token first: an anonymous caller gets 401 with `WWW-Authenticate: Token`, not 403.
@@ -75,7 +99,7 @@ class ImportKindsView(ImportAPIView):
 
     policy_actions = {"get": "imports.use"}
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: KINDS})
     def get(self, request: Request) -> Response:
         kinds = [k for k in all_kinds() if policy.check(request.user, k.action)]
         return Response(
@@ -104,7 +128,7 @@ class ImportView(ImportAPIView):
             OpenApiParameter("dry_run", OpenApiTypes.INT, enum=[0, 1], description="1: preview only (default)")
         ],
         request={"multipart/form-data": inline_serializer("ImportUpload", {"file": serializers.FileField()})},
-        responses={200: RESULT, 202: OpenApiTypes.OBJECT, 400: RESULT},
+        responses={200: RESULT, 202: OpenApiTypes.OBJECT, 400: REJECTED},
     )
     def post(self, request: Request, kind: str) -> Response:
         import_kind = kind_or_404(kind)
@@ -162,7 +186,7 @@ class TemplateView(ImportAPIView):
             OpenApiParameter("format", str, enum=["csv", "xlsx"]),
             OpenApiParameter("encoding", str, enum=["utf-8", "cp932"]),
         ],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX_TYPE): OpenApiTypes.BINARY},
     )
     def get(self, request: Request, kind: str) -> HttpResponse:
         import_kind = kind_or_404(kind)

@@ -60,19 +60,19 @@ def _clean(kind: ImportKind, ctx: ImportContext, cells: dict[str, str]) -> tuple
 
 
 class Run:
-    """One pass over a table. `write=True` writes each batch as soon as the file so far has no bad row."""
+    """One pass over a table. A writing context (`ctx.writing`) writes each batch as soon as the file so far has
+    no bad row."""
 
     def __init__(
         self,
         kind: ImportKind,
         ctx: ImportContext,
         *,
-        write: bool,
         on_progress: Callable[[int], None] | None = None,
     ) -> None:
         self.kind = kind
         self.ctx = ctx
-        self.write = write
+        self.write = ctx.writing
         self.on_progress = on_progress
         self.outcome = Outcome()
         self.seen: dict[tuple[Any, ...], int] = {}

@@ -60,15 +60,22 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, encoding
     return "\ufeff".encode() + text.encode("utf-8")
 
 
+def _xlsx_cell(value: Any) -> Any:
+    """XML cannot hold control characters: each becomes the geta mark instead of failing the whole file."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, value) if isinstance(value, str) else value
+
+
 def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "data") -> bytes:
     """An XLSX workbook (streamed write-only: memory stays flat for large lists); every text cell is a string."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "data")
-    sheet.append([neutralize(h) for h in headers])
+    sheet.append([_xlsx_cell(neutralize(h)) for h in headers])
     for row in rows:
-        sheet.append([neutralize(v) for v in row])
+        sheet.append([_xlsx_cell(neutralize(v)) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -115,7 +115,7 @@ def import_preview(*, kind: ImportKind, actor: Any, upload: Upload) -> Preview:
         table = read_table(upload.data, upload.name, kind.columns)
     except ImportFileError as exc:
         return _file_error(kind, upload, exc)
-    outcome = Run(kind, ImportContext(actor=actor), write=False)(table)
+    outcome = Run(kind, ImportContext(actor=actor))(table)
     return _preview_of(kind, upload, table.row_count, outcome)
 
 
@@ -142,7 +142,7 @@ def _apply(kind: ImportKind, actor: Any, upload: Upload, record: ImportRecord, o
         table = read_table(upload.data, upload.name, kind.columns)
     except ImportFileError as exc:
         raise ImportRejected(_file_error(kind, upload, exc)) from exc
-    outcome = Run(kind, ImportContext(actor=actor, record=record), write=True, on_progress=on_progress)(table)
+    outcome = Run(kind, ImportContext(actor=actor, record=record, writing=True), on_progress=on_progress)(table)
     preview = _preview_of(kind, upload, table.row_count, outcome)
     if not outcome.ok:
         raise ImportRejected(preview)
@@ -278,7 +278,7 @@ def import_run(*, record_id: int) -> ImportRecord | None:
             table = read_table(upload.data, upload.name, kind.columns)
         except ImportFileError as exc:
             raise ImportRejected(_file_error(kind, upload, exc)) from exc
-        outcome = Run(kind, ImportContext(actor=actor), write=False, on_progress=validating)(table)
+        outcome = Run(kind, ImportContext(actor=actor), on_progress=validating)(table)
         if not outcome.ok:
             raise ImportRejected(_preview_of(kind, upload, table.row_count, outcome))
         if record.dry_run:

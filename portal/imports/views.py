@@ -127,7 +127,7 @@ def record_status(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "imports.use")
-    records = policy.visible(request.user, ImportRecord.objects.select_related("actor", "on_behalf_of"))
+    records = policy.visible(request.user, ImportRecord.objects.select_related("actor", "on_behalf_of__prefecture"))
     labels = {k.name: k.label for k in all_kinds()}
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     for item in page:

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -139,3 +139,15 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s さんを無効化しました。") % {"name": member})
     return redirect(f"{reverse('member-list')}?organization={member.organization.slug if member.organization else ''}")
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """django-axes' answer to a locked account: the page, or the API's JSON error for the token endpoint."""
+    if request.path.startswith("/api/"):
+        message = _(
+            "パスワードを続けて間違えたため、このアカウントのログインを30分間停止しました。しばらくしてからお試しいただくか、パスワードを再設定してください。"
+        )
+        return JsonResponse({"detail": message, "errors": {}}, status=429)
+    return render(request, "portal/locked_out.html", status=429)

@@ -29,7 +29,13 @@ ANSWER_FIELDS = ["status", "comment", "usage_units", "standalone_estimate", "ans
 
 
 class ProcurementWidget(widgets.Widget):
-    """A joint procurement by its number (the id in its address), among those the importer may see."""
+    """A joint procurement by its number (the id in its address), among those the importer may see.
+
+    While writing, each procurement is locked (SELECT … FOR UPDATE) the first time a row names it, before its
+    status and invitations are checked — the same order as `participation_answer` (procurement, then
+    participation). A status change or an invitation edit made meanwhile therefore either commits first and
+    the rows are checked against it, or waits until the import has committed.
+    """
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         ctx = kwargs["context"]
@@ -44,6 +50,14 @@ class ProcurementWidget(widgets.Widget):
                 _("共同調達 %(n)s は見つかりません。共同調達の画面のアドレスにある番号を入力してください。")
                 % {"n": value}
             )
+        locked = ctx.maps.setdefault("locked_procurements", set())
+        if ctx.writing and number not in locked:
+            procurement = found[number] = (
+                JointProcurement.objects.select_for_update(of=("self",))
+                .select_related("lead_prefecture")
+                .get(pk=procurement.pk)
+            )
+            locked.add(number)
         return procurement
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:

@@ -86,12 +86,20 @@ def _claim_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
             for x in claim.line_items.all()
         ],
     )
+    # Unresolved problems block submitting: listed at the top, each linking to its line (in the form, for an editor).
+    unresolved = [
+        (index, line, problem)
+        for index, (line, problems) in enumerate(lines)
+        for problem in problems
+        if not problem["resolved"]
+    ]
     steps = [step for step in rules.available_steps(user, claim) if step.action != "report"]
     may_report = any(step.action == "report" for step in rules.available_steps(user, claim))
     plan = getattr(claim, "digiden_plan", None) if claim.program.kind in DIGIDEN_KINDS else None
     return {
         "claim": claim,
         "lines": lines,
+        "unresolved": unresolved if claim.is_editable else [],
         "totals": totals,
         "steps": [(step, workflow.ACTION_LABELS[step.action]) for step in steps],
         "may_report": may_report,
@@ -297,8 +305,30 @@ def _claim_form(request: HttpRequest, *, program: Program, claim: Claim | None) 
         "remaining_cap": selectors.remaining_cap(program, request.user.organization)  # type: ignore[union-attr]
         if request.user.organization  # type: ignore[union-attr]
         else None,
+        "script_text": _script_text(),
     }
     return render(request, "subsidies/claim_form.html", context, status=status_code)
+
+
+def _script_text() -> dict[str, str]:
+    """What claim_form.js says, in the page's language ({…} are filled in by the script)."""
+    return {
+        "yen": _("{amount}円"),
+        "lines": _("{count}行"),
+        "resolved": _("指摘（理由あり）：{message}"),
+        "unresolved": _("未解決の指摘：{message}（明細を直すか、補助対象とする理由を書いてください）"),
+        "restored": _("この端末に一時保存されていた入力内容を復元しました（{time}）。"),
+        "saved": _("自動保存しました（{time}、版 {version}）。"),
+        "expired": _(
+            "ログインの有効期限が切れたため自動保存できませんでした。入力内容はこの端末に残っています。"
+            "ログインし直してこの画面を開くと復元されます。"
+        ),
+        "conflict": _("ほかの人が先に保存したため自動保存を止めました。入力内容はこの端末に残っています。{detail}"),
+        "invalid": _(
+            "自動保存できない入力があります（保存ボタンで内容を確認できます）。入力内容はこの端末に残っています。"
+        ),
+        "offline": _("通信できないため自動保存できませんでした。入力内容はこの端末に残っています。"),
+    }
 
 
 @login_required

@@ -40,7 +40,8 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_claim(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("ファイルを選んでください。"))
+        sent = "file" in request.FILES  # a file that the form refuses (an empty one) has its own message
+        messages.error(request, str(form.errors["file"][0]) if sent else _("ファイルを選んでください。"))
         return redirect("subsidies:claim-detail", pk=claim.pk)
     try:
         services.attachment_add(

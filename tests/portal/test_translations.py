@@ -18,15 +18,18 @@ def _join(quoted: str) -> str:
 @pytest.mark.parametrize("po", CATALOGS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_message_is_translated_and_compiled(po: Path):
     text = po.read_text(encoding="utf-8")
-    untranslated = [
-        _join(m.group(1)) for m in ENTRY.finditer(text) if _join(m.group(1)) and not _join(m.group(2).split("\n")[0])
-    ]
+    untranslated = [_join(m.group(1)) for m in ENTRY.finditer(text) if _join(m.group(1)) and not _first_msgstr(m)]
     assert untranslated == []
     compiled = gettext.GNUTranslations(po.with_suffix(".mo").open("rb"))
     for match in ENTRY.finditer(text):
         msgid, msgstr = (_unescape(_join(group)) for group in (match.group(1), match.group(2)))
         if msgid and "msgid_plural" not in match.group(0):
             assert compiled.gettext(msgid) == msgstr, f"{msgid!r}: the .mo file is older than the .po file"
+
+
+def _first_msgstr(match: re.Match[str]) -> str:
+    """The (first) translation of an entry, wrapped over several lines or not."""
+    return _join(re.split(r"^msgstr(?:\[\d\])? ", match.group(2), flags=re.M)[1])
 
 
 def _unescape(text: str) -> str:

@@ -22,6 +22,13 @@ def test_public_pages_render_in_japanese_with_landmarks(client, path):
     assert "<script>" not in html and " style=" not in html
 
 
+def test_the_pages_link_to_the_organization_pages_not_the_api(client):
+    html = client.get("/organizations/", {"q": "ｵﾌﾞｾ"}).content.decode()
+    assert '<a href="/organizations/" aria-current="page">' in html  # the global navigation
+    assert 'href="/organizations/205419/"' in html
+    assert "/api/" not in re.sub(r'href="/api/docs/"', "", html)
+
+
 def test_english_is_available(client):
     client.cookies["django_language"] = "en"
     html = client.get("/organizations/").content.decode()

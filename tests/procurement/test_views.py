@@ -121,6 +121,9 @@ def test_a_form_with_a_bad_split_or_another_prefectures_municipality_changes_not
     # 智頭町 (鳥取県) is not in 長野県's list: the choice is refused.
     response = pref.post("/procurement/new/", FORM | {"participants": ["202177", "313289"]})
     assert response.status_code == 200
+    # The summary links to the list of municipalities, which the error describes.
+    assert '<a href="#id_participants">' in response.content.decode()
+    assert '<fieldset id="id_participants" aria-describedby="id_participants_error">' in response.content.decode()
     assert JointProcurement.objects.count() == before
     assert Participation.objects.count() == 0
 

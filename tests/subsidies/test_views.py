@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from typing import Any
 
@@ -216,8 +217,23 @@ def test_score_helper(client: Any) -> None:
 def test_the_line_form_loads_its_script_without_inline_code(programs: Any, client_as: Any) -> None:
     page = client_as("obuse-staff").get("/subsidies/claims/new/?program=standardization").content.decode()
     assert 'src="/static/subsidies/claim_form.js"' in page
-    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) is None
+    # Only data (its messages) sits in the page; no code does.
+    assert re.search(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", page) is None
     assert 'data-check-url="/api/v1/subsidies/check/"' in page
+
+
+def test_the_line_form_script_speaks_the_page_language(programs: Any, client_as: Any) -> None:
+    def script_text(language: str) -> dict[str, str]:
+        client = client_as("obuse-staff")
+        client.cookies["django_language"] = language
+        page = client.get("/subsidies/claims/new/?program=standardization").content.decode()
+        found = re.search(r'<script id="claim-form-text" type="application/json">(.*?)</script>', page, re.S)
+        assert found, language
+        return json.loads(found.group(1))
+
+    assert script_text("ja")["unresolved"].startswith("未解決の指摘：{message}")
+    assert script_text("en")["unresolved"].startswith("Unresolved: {message}")
+    assert script_text("en")["saved"] == "Saved automatically ({time}, version {version})."
 
 
 def test_admin_lets_the_owning_ministry_maintain_its_programs(programs: Any, users: Any, client_as: Any) -> None:

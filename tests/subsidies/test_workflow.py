@@ -147,3 +147,17 @@ def test_program_not_routed_through_prefecture_goes_straight_to_review(programs:
         .status_code
         == 200
     )
+
+
+def test_a_claims_history_cannot_be_rewritten(programs: Any, users: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    claim = make_claim(S.SUBMITTED, program=programs["standardization"], by=users["obuse-manager"])
+    event = claim.events.last()
+    assert event is not None
+    event.comment = "書き換え"
+    with pytest.raises(ValidationError):
+        event.save()
+    with pytest.raises(ValidationError):
+        event.delete()
+    assert ClaimEvent.objects.get(pk=event.pk).comment != "書き換え"

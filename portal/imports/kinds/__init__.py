@@ -104,6 +104,9 @@ class ImportContext:
 
     actor: Any
     record: Any = None
+    # True for the pass that writes (inside its transaction): rows a check depends on are then read with
+    # SELECT … FOR UPDATE, so an edit made meanwhile either lands first or waits for the import.
+    writing: bool = False
     maps: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -37,7 +37,9 @@ class Command(BaseCommand):
                     raise
                 continue
             self.stdout.write(f"{app}: デモデータを作成します…")
+            app_started = time.monotonic()
             module.seed(scale=options["scale"], stdout=self.stdout)
+            self.stdout.write(f"  {app}: {time.monotonic() - app_started:.1f}秒")
         if options["credentials_json"]:
             options["credentials_json"].write_text(
                 json.dumps(credentials, ensure_ascii=False, indent=2), encoding="utf-8"

@@ -23,20 +23,21 @@
   var url = form.getAttribute("data-preview-url");
   var timer = null;
   var yen = new Intl.NumberFormat("ja-JP");
+  var words = target.dataset;  // the table's words in the page's language (form.html)
 
   function render(data) {
     target.textContent = "";
     if (!data.shares || data.shares.length === 0) {
       var p = document.createElement("p");
-      p.textContent = "試算するには、予定価格または契約金額と、招待する市区町村を入力してください。";
+      p.textContent = words.empty;
       target.appendChild(p);
       return;
     }
     var table = document.createElement("table");
     var caption = table.createCaption();
-    caption.textContent = "負担額の試算（保存前）";
+    caption.textContent = words.caption;
     var head = table.createTHead().insertRow();
-    ["団体コード", "市区町村", "人口", "負担額"].forEach(function (label) {
+    [words.code, words.municipality, words.population, words.share].forEach(function (label) {
       var th = document.createElement("th");
       th.scope = "col";
       th.textContent = label;
@@ -52,7 +53,7 @@
       tr.appendChild(th);
       var pop = tr.insertCell();
       pop.className = "num";
-      pop.textContent = yen.format(row.population || 0) + "人";
+      pop.textContent = yen.format(row.population || 0) + words.people;
       var share = tr.insertCell();
       share.className = "num";
       share.textContent = yen.format(row.share) + "円";
@@ -61,7 +62,7 @@
     var label = document.createElement("th");
     label.scope = "row";
     label.colSpan = 3;
-    label.textContent = "合計";
+    label.textContent = words.total;
     foot.appendChild(label);
     var total = foot.insertCell();
     total.className = "num";

@@ -13,7 +13,13 @@
   var checkUrl = form.dataset.checkUrl;
   var autosaveUrl = form.dataset.autosaveUrl;
   var status = form.querySelector("[data-autosave-status]");
-  var yen = new Intl.NumberFormat("ja-JP");
+  var lang = document.documentElement.lang || "ja";
+  var yen = new Intl.NumberFormat(lang);
+  // The messages come from the page, in its language; {name} marks what is filled in here.
+  var text = JSON.parse((document.getElementById("claim-form-text") || {}).textContent || "{}");
+  function t(key, values) {
+    return (text[key] || key).replace(/\{(\w+)\}/g, function (_, name) { return values && name in values ? values[name] : ""; });
+  }
   var timer = null;
   var dirty = false;
 
@@ -46,10 +52,28 @@
   function showTotals(result) {
     ["eligible_total", "subsidy_at_rate", "remaining_cap", "requested_amount"].forEach(function (key) {
       var el = form.querySelector("[data-total='" + key + "']");
-      if (el) { el.textContent = result[key] === null ? "—" : yen.format(result[key]) + "円"; }
+      if (el) { el.textContent = result[key] === null ? "—" : t("yen", {amount: yen.format(result[key])}); }
     });
     var unresolved = form.querySelector("[data-total='unresolved']");
-    if (unresolved) { unresolved.textContent = result.unresolved + "行"; }
+    if (unresolved) { unresolved.textContent = t("lines", {count: result.unresolved}); }
+  }
+
+  // The line's check message describes its "内容" field, which is marked invalid while a problem is unresolved
+  // (a screen reader reads the message with the field). An error the server put on the field is left alone.
+  function markDescription(fieldset, invalid) {
+    var box = fieldset.querySelector("[data-line-check]");
+    var field = fieldset.querySelector("[name$='-description']");
+    if (!box || !field || !box.id) { return; }
+    var ids = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id !== box.id; });
+    if (box.textContent) { ids.push(box.id); }
+    if (ids.length) { field.setAttribute("aria-describedby", ids.join(" ")); } else { field.removeAttribute("aria-describedby"); }
+    if (invalid) {
+      field.setAttribute("aria-invalid", "true");
+      field.dataset.checkInvalid = "true";
+    } else if (field.dataset.checkInvalid) {
+      field.removeAttribute("aria-invalid");
+      delete field.dataset.checkInvalid;
+    }
   }
 
   function check() {
@@ -62,17 +86,21 @@
       body: JSON.stringify({program: form.dataset.program, line_items: payload})
     }).then(function (response) { return response.ok ? response.json() : null; }).then(function (result) {
       if (!result) { return; }
-      lineData().forEach(function (l) { l.fieldset.querySelector("[data-line-check]").textContent = ""; });
+      lineData().forEach(function (l) {
+        l.fieldset.querySelector("[data-line-check]").textContent = "";
+        markDescription(l.fieldset, false);
+      });
       live.forEach(function (l, index) {
         var box = l.fieldset.querySelector("[data-line-check]");
         var info = result.line_items[index];
         var messages = info.errors.slice();
         info.problems.forEach(function (p) {
-          messages.push((p.resolved ? "指摘（理由あり）：" : "未解決の指摘：") + p.message +
-            (p.resolved ? "" : "（明細を直すか、補助対象とする理由を書いてください）"));
+          messages.push(t(p.resolved ? "resolved" : "unresolved", {message: p.message}));
         });
         box.textContent = messages.join(" ");
-        box.classList.toggle("is-resolved", info.errors.length === 0 && info.problems.every(function (p) { return p.resolved; }));
+        var resolved = info.errors.length === 0 && info.problems.every(function (p) { return p.resolved; });
+        box.classList.toggle("is-resolved", resolved);
+        markDescription(l.fieldset, !resolved);
       });
       showTotals(result);
     }).catch(function () { /* offline: the server checks again on save */ });
@@ -105,7 +133,7 @@
         el.checked = Boolean(saved.fields[el.name + "=" + el.value]);
       } else if (Object.prototype.hasOwnProperty.call(saved.fields, el.name)) { el.value = saved.fields[el.name]; }
     });
-    say("この端末に一時保存されていた入力内容を復元しました（" + new Date(saved.saved).toLocaleString("ja-JP") + "）。");
+    say(t("restored", {time: new Date(saved.saved).toLocaleString(lang)}));
   }
 
   function addLine() {
@@ -133,17 +161,17 @@
       if (r.status === 200) {
         versionField.value = String(r.body.version);
         dirty = false;
-        say("自動保存しました（" + new Date().toLocaleTimeString("ja-JP") + "、版 " + r.body.version + "）。");
+        say(t("saved", {time: new Date().toLocaleTimeString(lang), version: r.body.version}));
       } else if (r.status === 401 || r.status === 403) {
-        say("ログインの有効期限が切れたため自動保存できませんでした。入力内容はこの端末に残っています。ログインし直してこの画面を開くと復元されます。");
+        say(t("expired"));
         autosaveUrl = null;
       } else if (r.status === 409) {
-        say("ほかの人が先に保存したため自動保存を止めました。入力内容はこの端末に残っています。" + r.body.detail);
+        say(t("conflict", {detail: r.body.detail}));
         autosaveUrl = null;
       } else {
-        say("自動保存できない入力があります（保存ボタンで内容を確認できます）。入力内容はこの端末に残っています。");
+        say(t("invalid"));
       }
-    }).catch(function () { say("通信できないため自動保存できませんでした。入力内容はこの端末に残っています。"); });
+    }).catch(function () { say(t("offline")); });
   }
 
   function changed() {
