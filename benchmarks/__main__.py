@@ -55,40 +55,56 @@ def database_mb(env: dict[str, str]) -> int:
     return int(result.stdout.strip() or 0)
 
 
-def offline(env: dict[str, str]) -> tuple[list[Figure], dict[str, object]]:
+PARTS = ["build", "import", "dashboards", "search", "lists", "claim"]
+
+
+def offline(env: dict[str, str], parts: list[str]) -> tuple[list[Figure], dict[str, object]]:
     """The figures measured inside Django, without the web server: the nightly build and the import."""
-    built, _peak = jobs.run(env, "aggregates")
-    with tempfile.TemporaryDirectory() as folder:
-        path = str(Path(folder) / "step-progress.csv")
-        prepared, _peak = jobs.run(env, "import-prepare", path)
-        copy, _peak = jobs.run(env, "import-copy", path)
-        imported, peak_mb = jobs.run(env, "import-run", path)
-    figures = [aggregates.figure(built), *imports.figures(prepared["rows"], imported, copy, peak_mb)]
-    info = {
-        "aggregate_tables": built["tables"],
-        "import_rows_per_s": round(prepared["rows"] / imported["import_s"]),
-        "import_peak_rss_mb": round(peak_mb),
-    }
+    figures: list[Figure] = []
+    info: dict[str, object] = {}
+    if "build" in parts:
+        built, _peak = jobs.run(env, "aggregates")
+        figures.append(aggregates.figure(built))
+        info["aggregate_tables"] = built["tables"]
+    if "import" in parts:
+        with tempfile.TemporaryDirectory() as folder:
+            path = str(Path(folder) / "step-progress.csv")
+            prepared, _peak = jobs.run(env, "import-prepare", path)
+            copy, _peak = jobs.run(env, "import-copy", path)
+            imported, peak_mb = jobs.run(env, "import-run", path)
+        figures += imports.figures(prepared["rows"], imported, copy, peak_mb)
+        info["import_rows_per_s"] = round(prepared["rows"] / imported["import_s"])
+        info["import_peak_rss_mb"] = round(peak_mb)
     return figures, info
 
 
-def online(base: str) -> list[Figure]:
+def online(base: str, parts: list[str]) -> list[Figure]:
     """The figures measured through gunicorn on loopback."""
     official_page = auth.session(base, "soumu-official")
     official_api = auth.token(base, "soumu-official")
     municipality = auth.token(base, "obuse-staff")
-    return [
-        *pages.dashboard_figures(base, official_page=official_page, official_api=official_api),
-        *pages.search_figures(base),
-        *api.throughput_figures(base, official=official_api),
-        api.claim_figure(base, municipality=municipality, code="205419"),
-    ]
+    figures: list[Figure] = []
+    if "dashboards" in parts:
+        figures += pages.dashboard_figures(base, official_page=official_page, official_api=official_api)
+    if "search" in parts:
+        figures += pages.search_figures(base)
+    if "lists" in parts:
+        figures += api.throughput_figures(base, official=official_api)
+    if "claim" in parts:
+        figures.append(api.claim_figure(base, municipality=municipality, code="205419"))
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--reuse", action="store_true", help="keep the benchmark database of the previous run")
     parser.add_argument("--scale", choices=["demo", "national"], default="national")
+    parser.add_argument(
+        "--only",
+        type=lambda text: text.split(","),
+        default=PARTS,
+        help=f"measure only these parts (comma-separated: {','.join(PARTS)}); results/latest.json is then not written",
+    )
     options = parser.parse_args()
     started = time.monotonic()
     env = {
@@ -98,9 +114,13 @@ def main() -> None:
         "CELERY_TASK_ALWAYS_EAGER": "1",
     }
     data_build_s = prepare(env, reuse=options.reuse, scale=options.scale)
-    figures, info = offline(env)
-    with gunicorn(env, workers=WEB_WORKERS) as base:
-        figures += online(base)
+    unknown = sorted(set(options.only) - set(PARTS))
+    if unknown:
+        parser.error(f"unknown part: {', '.join(unknown)}")
+    figures, info = offline(env, options.only)
+    if set(options.only) - {"build", "import"}:
+        with gunicorn(env, workers=WEB_WORKERS) as base:
+            figures += online(base, options.only)
     info = {
         **machine(),
         "scale": options.scale,
@@ -111,7 +131,8 @@ def main() -> None:
         "benchmark_s": round(time.monotonic() - started, 1),
     }
     print(render(figures, info))
-    write(figures, info)
+    if options.only == PARTS:
+        write(figures, info)
 
 
 if __name__ == "__main__":
