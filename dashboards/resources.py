@@ -17,8 +17,7 @@ from import_export import fields, resources, widgets
 
 from portal.audit import audit_snapshot
 from portal.imports.kinds import Change, Column, ImportContext, ImportKind, register
-from portal.imports.widgets import OrganizationWidget, TextWidget
-from portal.japanese import parse_date
+from portal.imports.widgets import DateWidget, OrganizationWidget, TextWidget
 
 from .models import Kpi, KpiObservation
 
@@ -39,24 +38,6 @@ class KpiWidget(widgets.Widget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.code if value else ""
-
-
-class DateWidget(widgets.Widget):
-    """A date in ISO (2026-03-31) or 和暦 (R8.3.31, 令和8年3月31日)."""
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
-        text = str(value or "")
-        if text == "":
-            return None
-        try:
-            return parse_date(text)
-        except ValueError as exc:
-            raise ValueError(
-                _("時点は日付（例：2026-03-31、令和8年3月31日）で入力してください：%(value)s") % {"value": value}
-            ) from exc
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return value.isoformat() if value else ""
 
 
 class DecimalWidget(widgets.Widget):
@@ -80,7 +61,7 @@ class DecimalWidget(widgets.Widget):
 
 class KpiObservationResource(resources.Resource):
     kpi = fields.Field(attribute="kpi", column_name="kpi", widget=KpiWidget())
-    date = fields.Field(attribute="date", column_name="date", widget=DateWidget())
+    date = fields.Field(attribute="date", column_name="date", widget=DateWidget("時点"))
     value = fields.Field(attribute="value", column_name="value", widget=DecimalWidget())
     area = fields.Field(
         attribute="area", column_name="area", widget=OrganizationWidget("地域", ("prefecture", "municipality"))

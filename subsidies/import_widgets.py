@@ -1,4 +1,4 @@
-"""Cell widgets of the subsidy import kinds (subsidies/resources.py): program, ministry, rate as a fraction, date."""
+"""Cell widgets of the subsidy import kinds (subsidies/resources.py): program, ministry, rate as a fraction."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 
 from portal.imports.kinds import ImportContext
-from portal.japanese import parse_date
 from portal.models import Organization, OrganizationKind
 
 from .models import Program
@@ -109,26 +108,3 @@ class FractionWidget(widgets.Widget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return f"{value.numerator}/{value.denominator}" if value is not None else ""
-
-
-class DateWidget(widgets.Widget):
-    """A date: 2026-04-01, 2026/4/1, R8.4.1 or 令和8年4月1日."""
-
-    def __init__(self, label: str) -> None:
-        super().__init__()
-        self.label = label
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
-        text = str(value or "")
-        if text == "":
-            return None
-        try:
-            return parse_date(text.split(" ")[0])
-        except ValueError as exc:
-            raise ValueError(
-                _("%(label)sは日付（例：2026-04-01、令和8年4月1日）で入力してください：%(value)s")
-                % {"label": _(self.label), "value": value}
-            ) from exc
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return value.isoformat() if value else ""

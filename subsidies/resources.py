@@ -18,6 +18,7 @@ from portal.imports.kinds import Change, Column, ImportContext, ImportKind, regi
 from portal.imports.widgets import (
     BooleanWidget,
     ChoiceWidget,
+    DateWidget,
     FiscalYearWidget,
     IntegerWidget,
     OrganizationWidget,
@@ -25,7 +26,7 @@ from portal.imports.widgets import (
 )
 from portal.policy import is_portal_admin, org_of
 
-from .import_widgets import DateWidget, FractionWidget, MinistryWidget, ProgramWidget, ministries, programs_by_code
+from .import_widgets import FractionWidget, MinistryWidget, ProgramWidget, ministries, programs_by_code
 from .models import CapBasis, OrganizationCap, Program, ProgramBudget, ProgramKind
 
 PROGRAM_FIELDS = [

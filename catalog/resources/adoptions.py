@@ -17,8 +17,7 @@ from catalog.models import Adoption, AdoptionStatus, Offering, OfferingStatus, S
 from catalog.services import ADOPTION_FIELDS
 from portal.audit import audit_snapshot
 from portal.imports.kinds import Change, Column, ImportContext, ImportKind, register
-from portal.imports.widgets import ChoiceWidget, OrganizationWidget, TextWidget
-from portal.japanese import parse_date
+from portal.imports.widgets import ChoiceWidget, DateWidget, OrganizationWidget, TextWidget
 
 LOCAL_GOVERNMENTS = ("prefecture", "municipality")
 
@@ -50,26 +49,6 @@ class SlugWidget(widgets.Widget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.slug if value is not None else ""
-
-
-class DateWidget(widgets.Widget):
-    """A date: 2025-04-01, 2025/4/1 or 和暦 (令和7年4月1日)."""
-
-    def __init__(self, label: str) -> None:
-        super().__init__()
-        self.label = label
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
-        text = str(value or "")
-        if text == "":
-            return None
-        try:
-            return parse_date(text)
-        except ValueError as exc:
-            raise ValueError(_("%(label)s：%(error)s") % {"label": _(self.label), "error": exc}) from exc
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return value.isoformat() if value is not None else ""
 
 
 class AdoptionResource(resources.Resource):

@@ -172,6 +172,29 @@ class FiscalYearWidget(widgets.Widget):
         return year
 
 
+class DateWidget(widgets.Widget):
+    """A date: 2026-04-01, 2026/4/1, R8.4.1 or 令和8年4月1日 (a time after a space, as spreadsheets write it, is ignored)."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        text = str(value or "")
+        if text == "":
+            return None
+        try:
+            return parse_date(text.split(" ")[0])
+        except ValueError as exc:
+            raise ValueError(
+                _("%(label)sは日付（例：2026-04-01、令和8年4月1日）で入力してください：%(value)s")
+                % {"label": _(self.label), "value": value}
+            ) from exc
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.isoformat() if value else ""
+
+
 class MonthWidget(widgets.Widget):
     """A month (2026-01, 2026/1, R8.1, 令和8年1月) or a date, kept as the first day of the month."""
 

@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from catalog.resources.adoptions import DateWidget
 from portal.audit import audit_snapshot
 from portal.imports.kinds import Change, Column, ImportContext, ImportKind, register
-from portal.imports.widgets import ChoiceWidget, IntegerWidget, OrganizationWidget, TextWidget
+from portal.imports.widgets import ChoiceWidget, DateWidget, IntegerWidget, OrganizationWidget, TextWidget
 
 from ..models import JointProcurement, Method, Participation, ParticipationStatus, ProcurementCategory, Status
 from ..services import MAX_AMOUNT

@@ -75,7 +75,7 @@ def test_bad_date_names_the_column_and_line(api_as: Any, catalog_rows: Any) -> N
     response = _post(api_as("obuse-staff"), "adoptions", (CORPUS / "adoptions_bad_date.csv").read_bytes())
     [error] = response.json()["errors"]
     assert (error["line"], error["field"]) == (2, "since")
-    assert error["message"].startswith("開始日：")
+    assert error["message"] == "開始日は日付（例：2026-04-01、令和8年4月1日）で入力してください：2025-02-30"
     assert not Adoption.objects.filter(system=catalog_rows["system"]).exists()
 
 
