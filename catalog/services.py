@@ -4,6 +4,7 @@ writes its audit record there, so a change and its history are committed togethe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -307,12 +308,7 @@ def migration_status_update(
         if changed != 1:
             raise StaleVersionError()
         current.refresh_from_db()
-        if values["planned_fiscal_year"] is not None:
-            DesignatedSystem.objects.filter(
-                snapshot__kind=PublishedSnapshotKind.DESIGNATED_SYSTEMS,
-                organization=municipality,
-                business_id=current.business_id,
-            ).update(planned_fiscal_year=values["planned_fiscal_year"])
+        designated_plans_sync([current])
         audit_record(
             actor=actor,
             target=current,
@@ -322,6 +318,24 @@ def migration_status_update(
             on_behalf_of=_on_behalf_of(actor, municipality),
         )
     return current
+
+
+def designated_plans_sync(statuses: Iterable[MigrationStatus]) -> None:
+    """Carry the planned fiscal years of reported statuses into the published 特定移行支援システム list.
+
+    Used by the form, the API and the import alike, so the list shows the year a municipality last reported.
+    One UPDATE per distinct (year, business).
+    """
+    groups: dict[tuple[int, int], list[int]] = {}
+    for status in statuses:
+        if status.planned_fiscal_year is not None:
+            groups.setdefault((status.planned_fiscal_year, status.business_id), []).append(status.municipality_id)
+    for (year, business_id), municipalities in groups.items():
+        DesignatedSystem.objects.filter(
+            snapshot__kind=PublishedSnapshotKind.DESIGNATED_SYSTEMS,
+            business_id=business_id,
+            organization_id__in=municipalities,
+        ).update(planned_fiscal_year=year)
 
 
 def migration_statuses_update(

@@ -9,10 +9,12 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
 from catalog.models import MigrationStatus, MigrationStatusValue, Source
+from catalog.services import FIRST_PLANNED_YEAR, LAST_PLANNED_YEAR, designated_plans_sync
 from portal.audit import audit_snapshot
 from portal.imports.kinds import (
     BUSINESS_ALIASES,
@@ -41,7 +43,9 @@ class MigrationStatusResource(resources.Resource):
     business = fields.Field(attribute="business", column_name="business", widget=BusinessWidget("業務"))
     status = fields.Field(attribute="status", column_name="status", widget=ChoiceWidget("進捗", MigrationStatusValue))
     planned_fiscal_year = fields.Field(
-        attribute="planned_fiscal_year", column_name="planned_fiscal_year", widget=FiscalYearWidget("移行予定年度")
+        attribute="planned_fiscal_year",
+        column_name="planned_fiscal_year",
+        widget=FiscalYearWidget("移行予定年度", minimum=FIRST_PLANNED_YEAR, maximum=LAST_PLANNED_YEAR),
     )
     vendor_name = fields.Field(attribute="vendor_name", column_name="vendor", widget=TextWidget("事業者", 200))
     on_gov_cloud = fields.Field(
@@ -77,6 +81,12 @@ class MigrationStatusImport(ImportKind):
 
     def describe(self, row: dict[str, Any]) -> str:
         return f"{row['municipality']} {row['business']}"
+
+    def check_row(self, ctx: ImportContext, row: dict[str, Any]) -> tuple[str, str] | None:
+        """As the form: a 特定移行支援システム needs its planned year (it goes into the published list)."""
+        if row["status"] == MigrationStatusValue.DESIGNATED_HARD and row.get("planned_fiscal_year") is None:
+            return ("planned_fiscal_year", gettext("特定移行支援システムは移行予定年度を入力してください。"))
+        return None
 
     def load_existing(
         self, ctx: ImportContext, rows: list[dict[str, Any]], *, lock: bool
@@ -135,6 +145,7 @@ class MigrationStatusImport(ImportKind):
             status.updated_at = now
             entries.append(self._entry(ctx, status, before, own))
         MigrationStatus.objects.bulk_update([c.instance for c in changed], [*AUDITED, "updated_at"], batch_size=1000)
+        designated_plans_sync([*created, *(c.instance for c in changed)])
         return entries
 
     @staticmethod

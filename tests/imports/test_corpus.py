@@ -108,7 +108,7 @@ BAD_FILES: dict[str, list[tuple[int, str, str]]] = {
         )
     ],
     "year_out_of_range.csv": [
-        (2, "planned_fiscal_year", "移行予定年度は令和元年度から令和22年度までで入力してください：2099")
+        (2, "planned_fiscal_year", "移行予定年度は令和2年度から令和17年度までで入力してください：2099")
     ],
     "bad_boolean.csv": [
         (2, "on_gov_cloud", "ガバメントクラウド利用は「yes」か「no」（はい／いいえ）で入力してください：たぶん")

@@ -8,10 +8,18 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from catalog.models import MigrationStatus, PublishedRate, PublishedSnapshot, StepDefinition, StepProgress
+from catalog.models import (
+    DesignatedSystem,
+    MigrationStatus,
+    PublishedRate,
+    PublishedSnapshot,
+    PublishedSnapshotKind,
+    StepDefinition,
+    StepProgress,
+)
 from portal.audit import audit_history
 from portal.imports.kinds import all_kinds
-from portal.models import AuditEntry, ImportRecord
+from portal.models import AuditEntry, ImportRecord, Organization
 
 from .conftest import fingerprint
 
@@ -170,3 +178,33 @@ def test_the_api_schema_documents_the_imports(api: Any, db: Any) -> None:
     schema = api.get("/api/schema/").content.decode()
     for path in ("/api/v1/imports/{kind}/", "/api/v1/imports/{kind}/template/", "/api/v1/imports/records/{id}/"):
         assert path in schema
+
+
+def test_migration_status_import_follows_the_forms_rules(api_as: Any, published_statuses: Any) -> None:
+    """A 特定移行支援システム needs its planned year, the year is in the form's range, and it reaches the published list."""
+    snapshot = PublishedSnapshot.objects.create(
+        kind=PublishedSnapshotKind.DESIGNATED_SYSTEMS, as_of=dt.date(2026, 3, 31), source="デジタル庁"
+    )
+    obuse = Organization.objects.get(code="205419")
+    listed = DesignatedSystem.objects.create(
+        snapshot=snapshot, organization=obuse, business=published_statuses[0].business
+    )
+    client = api_as("obuse-staff")
+    header = "団体,業務,進捗,移行予定年度\r\n"
+
+    missing = _post(client, "migration-status", header + "205419,resident_registry,特定移行支援システム,\r\n")
+    assert missing.json()["errors"] == [
+        {
+            "line": 2,
+            "field": "planned_fiscal_year",
+            "message": "特定移行支援システムは移行予定年度を入力してください。",
+        }
+    ]
+    too_late = _post(client, "migration-status", header + "205419,resident_registry,特定移行支援システム,2036\r\n")
+    assert [e["field"] for e in too_late.json()["errors"]] == ["planned_fiscal_year"]
+    assert MigrationStatus.objects.get(pk=published_statuses[0].pk).status == "not_started"
+
+    done = _post(client, "migration-status", header + "205419,resident_registry,特定移行支援システム,令和9年度\r\n")
+    assert done.json()["totals"]["update"] == 1
+    listed.refresh_from_db()
+    assert listed.planned_fiscal_year == 2027
