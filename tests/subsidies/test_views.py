@@ -382,3 +382,12 @@ def test_a_claim_names_the_businesses_it_covers(programs: Any, client_as: Any, a
         "/api/v1/subsidies/claims/", {**body, "businesses": ["no-such"]}, format="json"
     )
     assert unknown.status_code == 400 and "businesses" in unknown.json()["errors"]
+
+
+def test_form_labels_carry_no_colon(programs: Any, client_as: Any) -> None:
+    """Japanese forms label a field by its name alone (「件名」, not 「件名:」); each label still names its field."""
+    page = client_as("obuse-staff").get("/subsidies/claims/new/?program=standardization").content.decode()
+    labels = re.findall(r'<label for="([^"]+)">([^<]*)</label>', page)
+    assert len(labels) > 5
+    assert [text for _for, text in labels if text.rstrip().endswith((":", "："))] == []
+    assert all(f'id="{target}"' in page for target, _text in labels)
