@@ -19,7 +19,7 @@ from .reading import dashboard_or_404, read_dashboard
 DashboardResponse = inline_serializer(
     "DashboardSeries",
     {
-        "as_of": serializers.DateTimeField(help_text="when the build ran"),
+        "as_of": serializers.DateTimeField(allow_null=True, help_text="when the build ran (null before the first)"),
         "data_as_of": serializers.CharField(allow_null=True, help_text="month of the published figures (YYYY-MM)"),
         "source": serializers.CharField(),
         "series": serializers.ListField(child=serializers.DictField()),

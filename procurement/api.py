@@ -58,8 +58,12 @@ class ParticipantSerializer(serializers.ModelSerializer[Participation]):
 class JointProcurementSerializer(serializers.ModelSerializer[JointProcurement]):
     lead_prefecture = serializers.CharField(source="lead_prefecture.code")
     category = serializers.CharField(source="category.slug")
-    system: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    awarded_vendor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    system: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    awarded_vendor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     cost_sharing = serializers.DictField(child=serializers.CharField(), read_only=True)
     participants = serializers.SerializerMethodField(
         help_text="All invited municipalities and their answers for the lead prefecture and officials; "

@@ -189,7 +189,7 @@ class HistorySerializer(serializers.ModelSerializer[ClaimEvent]):
     actor = serializers.CharField(source="actor.username")
     actor_name = serializers.CharField(source="actor.__str__")
     actor_organization: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
 
     class Meta:
