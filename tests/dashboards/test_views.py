@@ -50,6 +50,16 @@ def test_public_visitor_sees_the_public_dashboards(built: Any) -> None:
     assert "集計日時" in html
 
 
+def test_build_time_is_written_as_each_language_writes_dates(built: Any) -> None:
+    japanese = Client().get(URL).content.decode()
+    english_client = Client()
+    english_client.cookies["django_language"] = "en"
+    english = english_client.get(URL).content.decode()
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", japanese)
+    assert not re.search(r"\d{4}年\d{1,2}月\d{1,2}日", english)
+    assert re.search(r"[A-Z][a-z]+\.? \d{1,2}, \d{4}", english)
+
+
 def test_progress_page_says_as_of_and_the_published_month(built: Any) -> None:
     html = Client().get(URL).content.decode()
     assert "集計日時" in html
