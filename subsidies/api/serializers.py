@@ -163,11 +163,14 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
 
 
 class ClaimListSerializer(serializers.Serializer[Any]):
-    """A claim in the list: its own fields without the lines, which are in the detail (`GET …/claims/{id}/`).
+    """A claim in the list: its own fields and how many cost lines it has.
 
-    Checking every line of every claim on a page was most of the list's time, and a list is read to find a claim.
-    It reads the rows of `selectors.claim_summaries` (dictionaries).
+    The lines themselves are in the claim's detail (`GET /api/v1/subsidies/claims/{id}/`) and in the list's
+    `?format=csv|xlsx` export.
     """
+
+    # Checking every line of every claim on a page was most of the list's time, and a list is read to find a
+    # claim. It serializes the rows of `selectors.claim_summaries` (dictionaries, not model instances).
 
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=ClaimStatus.choices)
