@@ -45,6 +45,9 @@ def dashboard_detail(request: HttpRequest, name: str) -> HttpResponse:
             "csv_url": f"/dashboards/{dashboard.slug}.csv?"
             + (reading.filters.query() + "&" if reading.filters.query() else "")
             + f"chart={chart.id}",
+            "api_url": f"/api/v1/dashboards/{dashboard.slug}/?"
+            + (reading.filters.query() + "&" if reading.filters.query() else "")
+            + f"chart={chart.id}",
             "published": reading.data_as_of_label(chart),
             "source": reading.source(chart),
         }

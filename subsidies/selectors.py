@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from portal import policy
 from portal.models import Organization, OrganizationKind
@@ -112,6 +114,60 @@ def claim_list(
     if q:
         queryset = queryset.filter(Q(title__icontains=q) | Q(applicant__name__icontains=q))
     return queryset.order_by("-updated_at", "-pk")
+
+
+# The claim's own columns the API list shows (serializers.ClaimListSerializer).
+SUMMARY_FIELDS = [
+    "id",
+    "status",
+    "fiscal_year",
+    "title",
+    "eligible_total",
+    "requested_amount",
+    "decided_amount",
+    "actual_total",
+    "fixed_amount",
+    "version",
+    "decision_number",
+    "submitted_at",
+    "decided_at",
+    "fixed_at",
+    "paid_at",
+    "created_at",
+    "updated_at",
+]
+
+
+def claim_summaries(claims: QuerySet[Claim]) -> QuerySet[Any]:
+    """The claims as rows of the API list: their own columns, the applicant's and program's codes, a line count.
+
+    Subqueries rather than joins: the paginator's count then reads the claims alone, and each subquery runs for
+    the rows of the page only. Rows are dictionaries: a list page of plain values, no model instances.
+    """
+    lines = LineItem.objects.filter(claim=OuterRef("pk")).order_by().values("claim").annotate(n=Count("pk"))
+    return (
+        claims.select_related(None)
+        .prefetch_related(None)
+        .values(*SUMMARY_FIELDS)
+        .annotate(
+            applicant_code=Subquery(Organization.objects.filter(pk=OuterRef("applicant_id")).order_by().values("slug")),
+            program_code=Subquery(Program.objects.filter(pk=OuterRef("program_id")).order_by().values("code")),
+            line_count=Coalesce(Subquery(lines.values("n")), 0),
+        )
+    )
+
+
+def with_businesses(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Adds to each summary row the slugs of its businesses (in the businesses' own order): one query a page."""
+    slugs: dict[int, list[str]] = defaultdict(list)
+    links = Claim.businesses.through.objects.filter(claim_id__in=[row["id"] for row in rows])
+    for claim_id, slug in links.order_by("businessarea__order", "businessarea__code").values_list(
+        "claim_id", "businessarea__slug"
+    ):
+        slugs[claim_id].append(slug)
+    for row in rows:
+        row["businesses"] = slugs[row["id"]]
+    return rows
 
 
 def work_queue(user: Any) -> QuerySet[Claim]:

@@ -65,6 +65,8 @@ class Table:
     caption: str
     head: list[Cell]
     body: list[list[Cell]]
+    # Rows of the chart's data left out of a long table (the page then links to the CSV and API, which have all).
+    omitted: int = 0
 
 
 @dataclass(frozen=True)

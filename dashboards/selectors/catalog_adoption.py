@@ -17,6 +17,7 @@ from .base import Cell, Chart, Column, Filters, Page, Table, number_text, prefec
 from .maps import prefecture_map_chart
 
 PATTERNS = [p.value for p in Pattern]
+SYSTEMS_SHOWN = 50  # rows of the systems table on the page
 
 
 def _filtered(build: Build, series: str, filters: Filters) -> Any:
@@ -138,8 +139,14 @@ def _systems_chart(build: Build, labels: dict[str, str]) -> Chart:
         Column("adoptions", _("利用中の導入件数"), numeric=True),
     ]
     title = _("システム別の利用中の導入件数（全国）")
-    table = _table(title, columns[1:], rows)
-    for row, cells in zip(rows, table.body, strict=True):
+    # The page's table lists the most used systems only: all ~10,000 made a 2 MB page. The CSV and API have all.
+    shown = rows[:SYSTEMS_SHOWN]
+    caption = title
+    if len(shown) < len(rows):
+        caption = _("%(title)s：導入件数の多い上位%(n)s件") % {"title": title, "n": f"{len(shown):,}"}
+    table = _table(caption, columns[1:], shown)
+    table.omitted = len(rows) - len(shown)
+    for row, cells in zip(shown, table.body, strict=True):
         cells[0] = Cell(cells[0].text, href=f"/catalog/systems/{row['system']}/", header=True)
     return Chart(
         "systems", title, columns, rows, table, None, note=_("この表は全国の件数です（絞り込みは適用されません）。")

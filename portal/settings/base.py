@@ -252,6 +252,7 @@ SPECTACULAR_SETTINGS = {
         "ProcurementStatusEnum": "procurement.models.Status",
         "ParticipationStatusEnum": "procurement.models.ParticipationStatus",
         "ParticipationAnswerEnum": "procurement.models.ANSWER_CHOICES",
+        "ClaimStatusEnum": "subsidies.models.ClaimStatus",
     },
 }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.db.models import QuerySet
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from catalog.models import BusinessArea
 from portal import policy
 from portal.api.errors import Conflict
-from portal.api.exports import ExportMixin
+from portal.api.exports import EXPORT_FORMATS, ExportMixin
 from portal.api.permissions import PolicyScopedMixin
 
 from .. import selectors, services
@@ -93,15 +93,29 @@ class ClaimViewSet(
         if self.action == "list":
             params = self.request.query_params
             fiscal_year = params.get("fiscal_year", "")
-            return selectors.claim_list(
+            claims = selectors.claim_list(
                 user=self.request.user,
                 program=params.get("program", ""),
                 fiscal_year=int(fiscal_year) if fiscal_year.isdigit() else None,
                 status=params.get("status", ""),
                 prefecture=params.get("prefecture", ""),
                 applicant=params.get("applicant", ""),
-            ).prefetch_related("line_items", "actual_line_items", "businesses", "program__ineligible_rules")
+            )
+            if self._exporting():
+                return claims.prefetch_related(
+                    "line_items", "actual_line_items", "businesses", "program__ineligible_rules"
+                )
+            return selectors.claim_summaries(claims)
         return policy.visible(self.request.user, selectors.claim_detail_queryset())
+
+    def _exporting(self) -> bool:
+        """A `?format=csv|xlsx` export keeps every field of the detail, lines included (one row per claim)."""
+        return getattr(getattr(self.request, "accepted_renderer", None), "format", None) in EXPORT_FORMATS
+
+    def get_serializer_class(self) -> type[Any]:
+        if self.action == "list" and not self._exporting():
+            return s.ClaimListSerializer
+        return s.ClaimSerializer
 
     @extend_schema(
         parameters=[
@@ -113,7 +127,11 @@ class ClaimViewSet(
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        return super().list(request, *args, **kwargs)
+        if self._exporting():
+            return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        rows = selectors.with_businesses(cast(list[dict[str, Any]], page or []))  # claim_summaries: dictionaries
+        return self.get_paginated_response(s.ClaimListSerializer(rows, many=True).data)
 
     def _fresh(self, claim: Claim) -> Response:
         claim = selectors.claim_detail_queryset().get(pk=claim.pk)

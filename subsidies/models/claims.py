@@ -95,6 +95,12 @@ class Claim(models.Model):
             models.Index(fields=["program", "fiscal_year", "status"]),
             # The lists show the most recently changed first: a page of 50 reads the index, not 20,000 claims.
             models.Index(fields=["-updated_at", "-id"], name="claim_recent_first"),
+            # Officials see every submitted claim: once vacuumed, the list's count reads this index alone.
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=models.Q(submitted_at__isnull=False),
+                name="claim_submitted_recent_first",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -112,6 +112,44 @@ def test_adoption_by_pattern_counts_in_use_only(no_catalog_data: Any, api: Any) 
     assert "集計日時" in html and 'href="?prefecture=31"' in html
 
 
+def test_the_systems_table_shows_the_most_used_and_links_to_every_row(
+    no_catalog_data: Any, api: Any, monkeypatch: Any
+) -> None:
+    from dashboards.selectors import catalog_adoption
+
+    monkeypatch.setattr(catalog_adoption, "SYSTEMS_SHOWN", 2)  # nationally 50 of about 10,000
+    busy, used, rare = (
+        f.system("test-busy", Pattern.A),
+        f.system("test-used", Pattern.B),
+        f.system("test-rare", Pattern.A),
+    )
+    for code in ("205419", "202177", "313289"):
+        f.adoption(f.org(code), busy)
+    for code in ("205419", "202177"):
+        f.adoption(f.org(code), used)
+    f.adoption(f.org("205419"), rare)
+    services.aggregates_build(metric="catalog_adoption", period=DAY)
+
+    html = Client().get("/dashboards/catalog-adoption/").content.decode()
+    section = html[html.index('aria-labelledby="figure-systems-title"') :]
+    section = section[: section.index("</section>")]
+    assert "システム別の利用中の導入件数（全国）：導入件数の多い上位2件" in section
+    assert "/catalog/systems/test-busy/" in section and "/catalog/systems/test-used/" in section
+    assert "/catalog/systems/test-rare/" not in section
+    assert "表にない1件を含むすべての行は" in section
+    assert 'href="/dashboards/catalog-adoption.csv?chart=systems"' in section
+    assert 'href="/api/v1/dashboards/catalog-adoption/?chart=systems"' in section
+    assert 'aria-describedby="figure-systems-omitted"' in section
+
+    csv_text = Client().get("/dashboards/catalog-adoption.csv?chart=systems").content.decode("utf-8-sig")
+    assert "test-rare" in csv_text and len(csv_text.strip().splitlines()) == 1 + 3
+    series = api.get("/api/v1/dashboards/catalog-adoption/", {"chart": "systems"}).json()["series"]
+    assert [(r["system"], r["adoptions"]) for r in series] == [("test-busy", 3), ("test-used", 2), ("test-rare", 1)]
+    english = Client().get("/dashboards/catalog-adoption/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Every row, including the 1 not in the table, is in the" in english
+    assert english.count("Only adoptions in use are counted (not those") == 1  # the translation said it four times
+
+
 def test_kpi_survey_is_seeded_once_with_owner_and_labelled_target(db: Any) -> None:
     load_publication_survey()
     load_publication_survey()

@@ -152,6 +152,42 @@ def test_lists_show_what_each_may_see(programs: Any, users: Any, api_as: Any) ->
     assert ids("vendor-demo") == set()
 
 
+def test_the_list_summarizes_and_the_detail_has_the_lines(programs: Any, users: Any, api_as: Any) -> None:
+    from catalog.business_areas import load_business_areas
+    from catalog.models import BusinessArea
+
+    load_business_areas()
+    claim = make_claim(S.APPROVED, program=programs["standardization"], by=users["obuse-staff"])
+    claim.businesses.set(BusinessArea.objects.filter(slug__in=["resident_registry", "individual_inhabitant_tax"]))
+    official = api_as("soumu-official")
+
+    listed = official.get(f"{CLAIMS}?applicant={OBUSE}").json()
+    assert listed["count"] == 1
+    row = listed["results"][0]
+    assert "line_items" not in row and "actual_line_items" not in row and "digiden_plan" not in row
+    assert row["line_count"] == len(GOOD_LINES)
+    assert row["applicant"] == OBUSE and row["program"] == "standardization" and row["status"] == "approved"
+    assert row["requested_amount"] == claim.requested_amount and row["decided_amount"] == claim.requested_amount
+    assert sorted(row["businesses"]) == ["individual_inhabitant_tax", "resident_registry"]
+
+    detail = official.get(f"{CLAIMS}{claim.pk}/").json()
+    assert len(detail["line_items"]) == len(GOOD_LINES)
+    # Every field the list shows, it shows as the detail does (the detail's `businesses` order included).
+    assert {key: value for key, value in detail.items() if key in row} == {
+        key: value for key, value in row.items() if key != "line_count"
+    }
+
+    exported = official.get(f"{CLAIMS}?format=csv&applicant={OBUSE}")
+    header = next(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert "line_items" in header  # the export keeps one full row per claim, lines included
+
+    schema = official.get("/api/schema/?format=json").json()
+    listed_shape = schema["paths"][CLAIMS]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    page = schema["components"]["schemas"][listed_shape["$ref"].rsplit("/", 1)[1]]
+    item = schema["components"]["schemas"][page["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[1]]
+    assert "line_count" in item["properties"] and "line_items" not in item["properties"]
+
+
 def test_bad_input_is_400_per_line_and_writes_nothing(programs: Any, api_as: Any) -> None:
     before = Claim.objects.count()
     response = api_as("obuse-staff").post(
