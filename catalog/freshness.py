@@ -18,13 +18,16 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from portal.models import Organization
+
 from .models import Adoption, AdoptionStatus, BusinessArea, CatalogVersion, Offering, SharedSystem
 
 VERSION_ROW = 1
 
 
 def adoptions_recount(system_ids: Iterable[int] | None = None) -> None:
-    """Set these systems' `adoption_count` (None: every system's) to their number of in-use adoptions. Idempotent.
+    """Set these systems' `adoption_count` (None: every system's) to their number of in-use adoptions, and give
+    the catalog a new version. Idempotent.
 
     The systems' rows are locked before counting: a concurrent recount of the same system then waits for this
     transaction and counts afresh. (A lone `UPDATE … SET n = (SELECT COUNT …)` would count with the snapshot it
@@ -45,6 +48,7 @@ def adoptions_recount(system_ids: Iterable[int] | None = None) -> None:
     with transaction.atomic():
         list(systems.select_for_update().order_by("pk").values_list("pk", flat=True))
         systems.update(adoption_count=Coalesce(Subquery(in_use, output_field=IntegerField()), Value(0)))
+        catalog_changed()
 
 
 def catalog_changed() -> None:
@@ -66,13 +70,17 @@ def catalog_version() -> str | None:
 
 def _adoption_written(sender: Any, instance: Adoption, **kwargs: Any) -> None:
     adoptions_recount([instance.system_id])
-    catalog_changed()
 
 
 def _system_saved(sender: Any, instance: SharedSystem, **kwargs: Any) -> None:
     # save() writes every column, `adoption_count` included, from a copy that may be older than the adoptions.
     adoptions_recount([instance.pk])
-    catalog_changed()
+
+
+def _organization_saved(sender: Any, instance: Organization, **kwargs: Any) -> None:
+    # The systems list names each system's owner by its code.
+    if SharedSystem.objects.filter(owner_id=instance.pk).exists():
+        catalog_changed()
 
 
 def _changed(sender: Any, **kwargs: Any) -> None:
@@ -91,5 +99,6 @@ def connect() -> None:
         signal.connect(_changed, sender=Offering, dispatch_uid="catalog-version-offering")
         signal.connect(_changed, sender=BusinessArea, dispatch_uid="catalog-version-area")
     post_save.connect(_system_saved, sender=SharedSystem, dispatch_uid="catalog-system-saved")
+    post_save.connect(_organization_saved, sender=Organization, dispatch_uid="catalog-version-owner")
     post_delete.connect(_changed, sender=SharedSystem, dispatch_uid="catalog-version-system")
     m2m_changed.connect(_areas_changed, sender=SharedSystem.business_areas.through, dispatch_uid="catalog-areas")

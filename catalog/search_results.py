@@ -1,5 +1,6 @@
-"""The catalog search, cached under the catalog version (catalog/freshness.py): the matching systems in order with
-the facet counts (six scans of the systems to compute), and the rendered results part of the page.
+"""The catalog's searches, cached under the catalog version (catalog/freshness.py): the page's matching systems in
+order with the facet counts (six scans of the systems to compute) and its rendered search form and results, and
+the systems list of the API.
 
 Every change to the catalog gives it a new version token and the keys below contain it, so the next request
 computes afresh: nothing cached is older than the data. The token is read before the data, so results computed
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -26,6 +28,7 @@ from . import selectors
 DATA_SECONDS = 60 * 60
 HTML_SECONDS = 10 * 60
 LAYOUT = 1
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,29 +44,32 @@ def _key(kind: str, version: str, *parts: object) -> str:
 
 
 def search_results(query: selectors.SystemQuery, *, version: str | None) -> SearchResults:
-    """The search's matches and facet counts, from the cache when computed at this catalog version."""
-    key = _key("search", version, query) if version else None
+    """The search's matches and facet counts."""
+
+    def compute() -> SearchResults:
+        anonymous = AnonymousUser()
+        return SearchResults(
+            ids=list(selectors.system_matches(user=anonymous, query=query).values_list("pk", flat=True)),
+            facet_counts=selectors.facet_counts(user=anonymous, query=query),
+            areas=selectors.area_choices(),
+        )
+
+    return cached("search", version, (query,), compute, DATA_SECONDS)
+
+
+def cached(kind: str, version: str | None, parts: tuple[object, ...], compute: Callable[[], T], seconds: int) -> T:
+    """What `compute` gives, from the cache when computed at this catalog version for the same `parts`. A None
+    from `compute` is returned and not kept."""
+    key = _key(kind, version, *parts) if version else None
     found = cache.get(key) if key else None
-    if isinstance(found, SearchResults):
-        return found
-    anonymous = AnonymousUser()
-    found = SearchResults(
-        ids=list(selectors.system_matches(user=anonymous, query=query).values_list("pk", flat=True)),
-        facet_counts=selectors.facet_counts(user=anonymous, query=query),
-        areas=selectors.area_choices(),
-    )
-    if key:
-        cache.set(key, found, DATA_SECONDS)
+    if found is not None:
+        return cast(T, found)
+    found = compute()
+    if key and found is not None:
+        cache.set(key, found, seconds)
     return found
 
 
 def results_html(version: str | None, parts: tuple[object, ...], render: Callable[[], str]) -> SafeString:
-    """HTML made by `render`, from the cache when rendered at this catalog version for the same `parts` (the
-    request's query string and language)."""
-    key = _key("search-html", version, *parts) if version else None
-    html = cache.get(key) if key else None
-    if not isinstance(html, str):
-        html = render()
-        if key:
-            cache.set(key, html, HTML_SECONDS)
-    return mark_safe(html)  # noqa: S308 - rendered by our template, with its own escaping
+    """HTML made by `render`, cached for the same `parts` (the request's query string and language)."""
+    return mark_safe(cached("search-html", version, parts, render, HTML_SECONDS))  # noqa: S308 - our template's

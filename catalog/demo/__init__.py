@@ -15,7 +15,7 @@ from portal.models import Organization, OrganizationKind
 from portal.national import delete_where
 
 from ..business_areas import load_business_areas, standardized_businesses
-from ..freshness import adoptions_recount, catalog_changed
+from ..freshness import adoptions_recount
 from ..models import (
     Adoption,
     AdoptionStatus,
@@ -165,7 +165,6 @@ def _adoptions(rng: random.Random, systems: dict[str, SharedSystem], offerings: 
             )
     Adoption.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
     adoptions_recount()  # bulk writes skip the signals that keep the counts and the catalog version
-    catalog_changed()
     return len(rows)
 
 

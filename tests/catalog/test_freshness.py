@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, transaction
 from django.test import Client, override_settings
@@ -186,6 +187,15 @@ def test_a_repeated_search_is_read_from_the_cache(system: SharedSystem, django_a
     assert CSRF_TOKEN.sub("", again) == CSRF_TOKEN.sub("", first)
 
 
+def test_each_language_gets_its_own_results(system: SharedSystem) -> None:
+    japanese = _search(Client())
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = _search(english)
+    assert 'id="results-heading">Results<' in page and "検索結果" not in page
+    assert 'id="results-heading">検索結果<' in japanese
+
+
 def test_search_works_while_the_cache_is_down(system: SharedSystem) -> None:
     down = {
         "default": {
@@ -232,6 +242,33 @@ def test_an_import_of_offerings_shows_at_once(api_as: Any, system: SharedSystem)
     )
     assert response.status_code == 200, response.content
     assert _row_counts(_search(client)) == (0, 1)
+
+
+def test_api_list_shows_each_kind_of_change_at_once(api: Any, system: SharedSystem) -> None:
+    def row() -> dict[str, Any]:
+        [found] = api.get("/api/v1/catalog/systems/", {"q": SEARCH}).json()["results"]
+        return dict(found)
+
+    assert (row()["adoption_count"], row()["owner"]) == (0, None)
+    adopt("202177", system)
+    assert row()["adoption_count"] == 1
+    owner = Organization.objects.create(slug="freshness-ministry", kind=OrganizationKind.NATIONAL, name="鮮度庁")
+    SharedSystem.objects.filter(pk=system.pk).update(owner=owner)  # behind the signals: then say so
+    adoptions_recount([system.pk])
+    assert row()["owner"] == "freshness-ministry"
+    owner.slug = "freshness-agency"
+    owner.save()
+    assert row()["owner"] == "freshness-agency"
+    make_offering(system)
+    assert row()["offerings_count"] == 1
+
+
+def test_a_repeated_api_list_is_read_from_the_cache(
+    api: Any, system: SharedSystem, django_assert_max_num_queries: Any
+) -> None:
+    first = api.get("/api/v1/catalog/systems/", {"q": SEARCH, "page_size": 10}).json()
+    with django_assert_max_num_queries(1):  # the catalog version
+        assert api.get("/api/v1/catalog/systems/", {"q": SEARCH, "page_size": 10}).json() == first
 
 
 def test_logged_in_users_get_the_same_results_as_visitors(client_as: Any, system: SharedSystem) -> None:
