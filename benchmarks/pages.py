@@ -15,7 +15,7 @@ DASHBOARDS = [
     ("kpi", True),
     ("subsidy-budget", False),
 ]
-SEARCH = "住民記録"
+SEARCH = "住民基本台帳"
 FLOOR = "/about/"
 
 

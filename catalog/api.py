@@ -19,11 +19,12 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from portal import policy
-from portal.api.exports import ExportMixin
+from portal.api.exports import EXPORT_FORMATS, ExportMixin
 from portal.api.permissions import PolicyScopedMixin
 from portal.models import Organization
 
-from . import selectors, services
+from . import search_results, selectors, services
+from .freshness import catalog_version
 from .models import (
     Adoption,
     AdoptionStatus,
@@ -98,6 +99,19 @@ class SystemViewSet(ExportMixin, PolicyScopedMixin, viewsets.ReadOnlyModelViewSe
 
     def get_queryset(self) -> QuerySet[SharedSystem]:
         return selectors.systems_annotated(self.request.user).order_by("-adoption_count", "name_kana", "slug")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A page of systems, kept per URL under the catalog version (catalog/search_results.py): public data,
+        the same for every caller, and a change to the catalog is in the next response."""
+        if getattr(request.accepted_renderer, "format", None) in EXPORT_FORMATS:
+            return super().list(request, *args, **kwargs)
+
+        def compute() -> Any:
+            return super(SystemViewSet, self).list(request, *args, **kwargs).data
+
+        version = catalog_version()
+        uri = request.build_absolute_uri()  # the page links in the answer name the host asked
+        return Response(search_results.cached("systems-api", version, (uri,), compute, search_results.DATA_SECONDS))
 
     @extend_schema(
         responses=SystemDetailSerializer,

@@ -86,14 +86,31 @@ class SharedSystem(models.Model):
     is_demo = models.BooleanField(_("デモデータ"), default=False)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    # Organizations with the system in use, kept by catalog/freshness.py: the catalog sorts 10,000 systems by it,
+    # which counting 200,000 adoptions on every request cannot do fast. 0 in the database too, for COPY.
+    adoption_count = models.PositiveIntegerField(_("利用団体数"), default=0, db_default=0, editable=False)
 
     class Meta:
         verbose_name = _("共通化システム")
         verbose_name_plural = _("共通化システム")
         ordering = ["name_kana", "slug"]
+        indexes = [models.Index(fields=["-adoption_count", "name_kana", "slug"], name="catalog_system_by_adoption")]
 
     def __str__(self) -> str:
         return self.name
+
+
+class CatalogVersion(models.Model):
+    """One row whose token changes with every change to systems, business areas, offerings and adoptions.
+
+    Search results are cached under the token (catalog/search_results.py), so a change makes the old ones
+    unreachable at once. A random token rather than a counter: a database restored from a backup never meets
+    results cached after the backup was taken."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class OfferingStatus(models.TextChoices):

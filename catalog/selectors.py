@@ -57,17 +57,6 @@ SORTS = {
 DEFAULT_SORT = "-adoption"
 
 
-def _in_use_count() -> Any:
-    counted = (
-        Adoption.objects.filter(system=OuterRef("pk"), status=AdoptionStatus.IN_USE)
-        .order_by()
-        .values("system")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def _published_offerings_count() -> Any:
     counted = (
         Offering.objects.filter(system=OuterRef("pk"), status=OfferingStatus.PUBLISHED)
@@ -80,12 +69,16 @@ def _published_offerings_count() -> Any:
 
 
 def systems_annotated(user: Any) -> QuerySet[SharedSystem]:
-    """Systems the user may see, with `adoption_count` (in use only) and `offerings_count` (published)."""
+    """Systems the user may see, with `offerings_count` (published) and `area_list` (their business areas in
+    display order). `adoption_count` (in use only) is stored on the system."""
     return (
         policy.visible(user, SharedSystem.objects.all())
         .select_related("owner")
-        .prefetch_related(Prefetch("business_areas", queryset=BusinessArea.objects.order_by("order")))
-        .annotate(adoption_count=_in_use_count(), offerings_count=_published_offerings_count())
+        # A plain list (to_attr): a related manager per system costs more than the query on a page of 50.
+        .prefetch_related(
+            Prefetch("business_areas", queryset=BusinessArea.objects.order_by("order"), to_attr="area_list")
+        )
+        .annotate(offerings_count=_published_offerings_count())
     )
 
 
@@ -154,12 +147,26 @@ def text_search(queryset: QuerySet[SharedSystem], text: str) -> QuerySet[SharedS
     return queryset
 
 
+def system_matches(*, user: Any, query: SystemQuery) -> QuerySet[SharedSystem]:
+    """The systems matching a search, in its sort order, without the annotations of a page's rows."""
+    queryset = text_search(policy.visible(user, SharedSystem.objects.all()), query.q).filter(query.filters())
+    if query.business_area:
+        queryset = queryset.distinct()
+    return queryset.order_by(*SORTS[query.sort][1])
+
+
 def system_search(*, user: Any, query: SystemQuery) -> QuerySet[SharedSystem]:
     """The systems matching a search, in its sort order (a fixed number of queries)."""
     queryset = text_search(systems_annotated(user), query.q).filter(query.filters())
     if query.business_area:
         queryset = queryset.distinct()
     return queryset.order_by(*SORTS[query.sort][1])
+
+
+def systems_in_order(*, user: Any, ids: list[int]) -> list[SharedSystem]:
+    """The systems of these ids (those the user may see), annotated as on the list, in the order of `ids`."""
+    found = {system.pk: system for system in systems_annotated(user).filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 @dataclass
@@ -170,25 +177,39 @@ class Facet:
     options: list[dict[str, Any]] = field(default_factory=list)
 
 
-def system_facets(*, user: Any, query: SystemQuery) -> list[Facet]:
-    """Each facet's values with the number of systems each would give (other facets applied). Five queries."""
+def facet_counts(*, user: Any, query: SystemQuery) -> dict[str, dict[str, int]]:
+    """For each facet, the number of systems each of its values would give (other facets applied). Five queries."""
     base = text_search(policy.visible(user, SharedSystem.objects.all()), query.q)
 
     def counts(skip: str, column: str) -> dict[str, int]:
         rows = base.filter(query.filters(skip)).order_by().values(column).annotate(n=Count("pk", distinct=True))
         return {row[column]: row["n"] for row in rows}
 
-    pattern = counts("pattern", "pattern")
-    gov_cloud = counts("gov_cloud", "gov_cloud")
-    areas = counts("business_area", "business_areas__slug")
-    spec_rows = base.filter(query.filters("spec")).aggregate(
+    spec = base.filter(query.filters("spec")).aggregate(
         compliant=Count("pk", filter=~Q(spec_name=""), distinct=True),
         none=Count("pk", filter=Q(spec_name=""), distinct=True),
     )
-    price_base = base.filter(query.filters("price"))
-    price_rows = price_base.aggregate(
+    price = base.filter(query.filters("price")).aggregate(
         **{b.value: Count("pk", filter=_price_band_q(b), distinct=True) for b in PRICE_BANDS}
     )
+    return {
+        "pattern": counts("pattern", "pattern"),
+        "gov_cloud": counts("gov_cloud", "gov_cloud"),
+        "business_area": counts("business_area", "business_areas__slug"),
+        "spec": spec,
+        "price": price,
+    }
+
+
+def area_choices() -> list[tuple[str, str]]:
+    """The business areas a search can be narrowed to, in display order: (slug, name)."""
+    return list(BusinessArea.objects.order_by("order").values_list("slug", "name"))
+
+
+def system_facets(
+    *, query: SystemQuery, counts: dict[str, dict[str, int]], areas: list[tuple[str, str]]
+) -> list[Facet]:
+    """The facets of the list page, from `facet_counts` and `area_choices` (reads nothing itself)."""
 
     def options(choices: Any, found: dict[str, int], selected: str) -> list[dict[str, Any]]:
         return [
@@ -196,20 +217,25 @@ def system_facets(*, user: Any, query: SystemQuery) -> list[Facet]:
             for value, label in choices
         ]
 
-    area_choices = [(a.slug, a.name) for a in BusinessArea.objects.order_by("order")]
+    bands = [(b.value, b.label) for b in PRICE_BANDS]
     return [
-        Facet("pattern", _("共通化パターン"), query.pattern, options(Pattern.choices, pattern, query.pattern)),
-        Facet("business_area", _("業務分野"), query.business_area, options(area_choices, areas, query.business_area)),
         Facet(
-            "gov_cloud", _("ガバメントクラウド"), query.gov_cloud, options(GovCloud.choices, gov_cloud, query.gov_cloud)
+            "pattern", _("共通化パターン"), query.pattern, options(Pattern.choices, counts["pattern"], query.pattern)
         ),
-        Facet("spec", _("標準仕様への準拠"), query.spec, options(SPEC_CHOICES, spec_rows, query.spec)),
         Facet(
-            "price",
-            _("参考価格帯（年額）"),
-            query.price,
-            options([(b.value, b.label) for b in PRICE_BANDS], price_rows, query.price),
+            "business_area",
+            _("業務分野"),
+            query.business_area,
+            options(areas, counts["business_area"], query.business_area),
         ),
+        Facet(
+            "gov_cloud",
+            _("ガバメントクラウド"),
+            query.gov_cloud,
+            options(GovCloud.choices, counts["gov_cloud"], query.gov_cloud),
+        ),
+        Facet("spec", _("標準仕様への準拠"), query.spec, options(SPEC_CHOICES, counts["spec"], query.spec)),
+        Facet("price", _("参考価格帯（年額）"), query.price, options(bands, counts["price"], query.price)),
     ]
 
 

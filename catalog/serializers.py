@@ -39,7 +39,8 @@ class SystemSerializer(serializers.ModelSerializer[SharedSystem]):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_business_areas(self, obj: SharedSystem) -> list[str]:
-        return [area.slug for area in obj.business_areas.all()]
+        areas = getattr(obj, "area_list", None)  # prefetched by selectors.systems_annotated
+        return [area.slug for area in (obj.business_areas.all() if areas is None else areas)]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_owner(self, obj: SharedSystem) -> str | None:

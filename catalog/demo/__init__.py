@@ -12,8 +12,10 @@ from django.db import transaction
 
 from portal.demo import DEMO_VENDOR_SLUG, ensure_demo_vendor
 from portal.models import Organization, OrganizationKind
+from portal.national import delete_where
 
 from ..business_areas import load_business_areas, standardized_businesses
+from ..freshness import adoptions_recount
 from ..models import (
     Adoption,
     AdoptionStatus,
@@ -117,7 +119,8 @@ def _offerings(systems: dict[str, SharedSystem], vendors: dict[str, Organization
 
 
 def _adoptions(rng: random.Random, systems: dict[str, SharedSystem], offerings: dict[str, Offering]) -> int:
-    Adoption.objects.filter(is_demo=True).delete()
+    # Set-wise: deleting through the ORM would recount a system per deleted row (catalog/freshness.py).
+    delete_where(Adoption, "is_demo = %s", [True])
     municipalities = list(Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY).order_by("code"))
     by_system: dict[str, list[Offering]] = {}
     for offering in offerings.values():
@@ -161,6 +164,7 @@ def _adoptions(rng: random.Random, systems: dict[str, SharedSystem], offerings: 
                 Adoption(organization_id=org_id, system=std[business_id], status=AdoptionStatus.IN_USE, is_demo=True)
             )
     Adoption.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    adoptions_recount()  # bulk writes skip the signals that keep the counts and the catalog version
     return len(rows)
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from portal.models import Organization, OrganizationKind
 from portal.national import SEED, at, copy_rows, delete_where, require_postgresql, reserve_ids, sizes
 
+from ..freshness import adoptions_recount
 from ..models import (
     Adoption,
     AdoptionStatus,
@@ -217,6 +218,7 @@ def seed_national(*, factor: float = 1.0, stdout: Any = None) -> dict[str, int]:
         links = _systems(rng, max(0, size.systems - SharedSystem.objects.count()), areas, owners)
         adoptions = _adoptions(rng, [pk for pk, _a in links], size.adoptions - Adoption.objects.count(), local)
         step_count = national_step_rows(municipality_ids=chosen, steps=steps, rng=rng)
+        adoptions_recount()  # COPY skips the signals that keep the counts and the catalog version
     if stdout is not None:
         stdout.write(
             f"  全国規模: システム {len(links):,}件、導入状況 {adoptions:,}件、作業手順の進捗 {step_count:,}件"

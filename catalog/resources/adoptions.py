@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
+from catalog.freshness import adoptions_recount
 from catalog.models import Adoption, AdoptionStatus, Offering, OfferingStatus, SharedSystem
 from catalog.services import ADOPTION_FIELDS
 from portal.audit import audit_snapshot
@@ -153,6 +154,8 @@ class Adoptions(ImportKind):
         Adoption.objects.bulk_update(
             [c.instance for c in changed], ["status", "offering", "since", "note", "updated_at"]
         )
+        # Bulk writes skip the signals that keep the systems' counts and the catalog version.
+        adoptions_recount({a.system_id for a in created} | {c.instance.system_id for c in changed})
         return entries
 
     @staticmethod

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
+from catalog.freshness import catalog_changed
 from catalog.models import Offering, OfferingStatus, SharedSystem
 from catalog.services import OFFERING_FIELDS
 from portal.audit import audit_snapshot
@@ -179,6 +180,7 @@ class Offerings(ImportKind):
             change.instance.updated_at = now
             entries.append(self._entry(ctx, change.instance, before))
         Offering.objects.bulk_update([c.instance for c in changed], [*AUDITED, "updated_at"])
+        catalog_changed()  # bulk writes skip the signals that keep the catalog version
         return entries
 
     @staticmethod

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
+from catalog.freshness import catalog_changed
 from catalog.models import BusinessArea, GovCloud, Lifecycle, Pattern, SharedSystem
 from catalog.services import SYSTEM_FIELDS, system_search_key
 from portal.audit import audit_snapshot
@@ -173,6 +174,7 @@ class CatalogSystems(ImportKind):
             entries.append(self._entry(ctx, system, before, areas))
         SharedSystem.objects.bulk_update([c.instance for c in changed], [*VALUE_FIELDS, "search_key", "updated_at"])
         through.objects.bulk_create(links)
+        catalog_changed()  # bulk writes skip the signals that keep the catalog version
         return entries
 
     @staticmethod

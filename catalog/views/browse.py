@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal import policy
 from portal.models import OrganizationKind
 from procurement.selectors import procurements_for_system
 
-from .. import selectors
+from .. import search_results, selectors
+from ..freshness import catalog_version
 from ..models import Pattern
 from ..patterns import PATTERN_BY_CODE, PATTERN_ROWS, PATTERNS
 
@@ -23,16 +29,30 @@ PAGE_SIZE = 20
 def system_list(request: HttpRequest) -> HttpResponse:
     """`/catalog/`: search, facets with counts, sort and pages — all in the URL, so a search can be shared."""
     query = selectors.SystemQuery.from_params(request.GET)
-    systems = selectors.system_search(user=request.user, query=query)
-    page = Paginator(systems, PAGE_SIZE).get_page(request.GET.get("page"))
+    version = catalog_version()
+    results = search_results.results_html(
+        version,
+        (request.GET.urlencode(), get_language()),
+        lambda: _results(request, query, version),
+    )
+    return render(request, "catalog/system_list.html", {"results": results})
+
+
+def _results(request: HttpRequest, query: selectors.SystemQuery, version: str | None) -> str:
+    """The search form's facets and the results table with its page links. The same for every visitor (public
+    data, shown as to an anonymous one), so it is cached per query string and language."""
+    found = search_results.search_results(query, version=version)
+    ids: list[Any] = found.ids
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.systems_in_order(user=AnonymousUser(), ids=list(page.object_list))
     context = {
         "query": query,
         "page": page,
-        "facets": selectors.system_facets(user=request.user, query=query),
+        "facets": selectors.system_facets(query=query, counts=found.facet_counts, areas=found.areas),
         "sorts": [(value, label) for value, (label, _order) in selectors.SORTS.items()],
         "compare_limit": selectors.MAX_COMPARE,
     }
-    return render(request, "catalog/system_list.html", context)
+    return render_to_string("catalog/_system_results.html", context, request=request)
 
 
 def pattern_table(request: HttpRequest) -> HttpResponse:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from rest_framework.test import APIClient
 
 from catalog.models import Adoption, OfferingStatus
 from portal.audit import audit_history
@@ -107,6 +110,35 @@ def test_adoptions_add_and_change_with_audit(api_as: Any, catalog_rows: Any) -> 
     assert change.on_behalf_of is None
     # the same file again changes nothing
     assert _post(client, "adoptions", text.encode("cp932"), 1).json()["totals"]["skip"] == 2
+
+
+def test_imported_adoptions_count_on_the_catalog_at_once(api_as: Any, catalog_rows: Any) -> None:
+    """Imports write in bulk, past the model signals: the systems' counts and the cached search must follow."""
+    system, other = catalog_rows["system"], catalog_rows["other"]
+    adopt("202177", other)
+    adopt("202088", system, status="considering")
+    visitor = APIClient()
+
+    def counts() -> dict[str, int]:
+        rows = visitor.get("/api/v1/catalog/systems/", {"q": "corpus"}).json()["results"]
+        return {row["slug"]: row["adoption_count"] for row in rows}
+
+    def page_count() -> str:
+        page = Client().get("/catalog/", {"q": "コーパス窓口"}).content.decode()
+        return re.findall(r'<td class="num">([\d,]+)</td>', page)[0]
+
+    assert counts() == {"corpus-madoguchi": 0, "corpus-other": 1}
+    assert page_count() == "0"
+    text = (
+        f"{HEADER}\r\n202088,corpus-madoguchi,利用中,,,\r\n202177,corpus-other,利用終了,,,\r\n"
+        "202011,corpus-madoguchi,利用中,,,\r\n"
+    )
+    response = _post(api_as("soumu-official"), "adoptions", text.encode("cp932"))
+    assert response.status_code == 200, response.content
+    assert counts() == {"corpus-madoguchi": 2, "corpus-other": 0}
+    assert page_count() == "2"
+    for row in (system, other):
+        assert Adoption.objects.filter(system=row, status="in_use").count() == counts()[row.slug]
 
 
 def test_officials_import_any_organizations_adoptions(api_as: Any, catalog_rows: Any) -> None:
