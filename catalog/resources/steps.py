@@ -219,9 +219,10 @@ class MigrationSteps(ImportKind):
             )
         return entries
 
-    def setwise_count(self, cursor: Any) -> tuple[int, int, int]:
+    def setwise_count(self, cursor: Any, *, lock: bool) -> tuple[int, int, int]:
         """Classify the valid rows against what is stored (temp table import_plan); (new, update, skip)."""
-        cursor.execute(_PLAN)
+        cursor.execute(_PLAN_STORED + (" FOR UPDATE OF p" if lock else ""))
+        cursor.execute(_PLAN_NEW)
         cursor.execute("SELECT action, count(*) FROM import_plan GROUP BY action")
         counts = dict(cursor.fetchall())
         return counts.get("new", 0), counts.get("update", 0), counts.get("skip", 0)
@@ -287,18 +288,28 @@ class MigrationSteps(ImportKind):
         return self.setwise_behalf(ctx, cursor)
 
 
-_PLAN = """
+# Stored rows first (locked when writing, as the row path's SELECT … FOR UPDATE), then the new ones.
+_PLAN_STORED = """
 CREATE TEMP TABLE import_plan AS
 SELECT v.line, v.municipality, v.business, v.step, v.state, v.reported_month::date AS month,
        p.id, p.state AS old_state, p.reported_month AS old_month,
-       CASE WHEN p.id IS NULL THEN 'new'
-            WHEN p.state <> v.state
+       CASE WHEN p.state <> v.state
               OR (v.reported_month IS NOT NULL AND p.reported_month IS DISTINCT FROM v.reported_month::date)
             THEN 'update' ELSE 'skip' END AS action
 FROM import_valid v
-LEFT JOIN catalog_stepprogress p
+JOIN catalog_stepprogress p
   ON p.municipality_id = v.municipality AND p.business_id = v.business AND p.step_id = v.step
 WHERE v.first = v.line
+"""
+
+_PLAN_NEW = """
+INSERT INTO import_plan (line, municipality, business, step, state, month, action)
+SELECT v.line, v.municipality, v.business, v.step, v.state, v.reported_month::date, 'new'
+FROM import_valid v
+WHERE v.first = v.line AND NOT EXISTS (
+    SELECT 1 FROM catalog_stepprogress p
+    WHERE p.municipality_id = v.municipality AND p.business_id = v.business AND p.step_id = v.step
+)
 """
 
 _WRITE = """

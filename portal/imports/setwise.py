@@ -171,7 +171,7 @@ def _validate_and_write(
     outcome = Outcome()
     outcome.rows_done = row_count
     _collect_errors(kind, cursor, outcome, present, objects)
-    new, update, skip = kind.setwise_count(cursor)
+    new, update, skip = kind.setwise_count(cursor, lock=ctx.writing)
     outcome.totals.update({"new": new, "update": update, "skip": skip})
     outcome.preview = kind.setwise_preview(cursor, objects)
     if ctx.writing and outcome.ok:
