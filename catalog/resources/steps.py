@@ -153,6 +153,10 @@ class MigrationSteps(ImportKind):
         Column("step_version", "手順書の版", "2024.1", required=False, help="空欄なら最新の版"),
     ]
     key_fields = ("municipality", "business", "step")
+    # The set-wise path (portal/imports/setwise.py): cleaned values kept as ids, the step cleaned with its version.
+    setwise = True
+    setwise_refs = frozenset({"municipality", "business", "step"})
+    setwise_depends = {"step": "step_version"}
 
     def describe(self, row: dict[str, Any]) -> str:
         return f"{row['municipality']} {row['business']} {row['step'].number}"
@@ -214,6 +218,125 @@ class MigrationSteps(ImportKind):
                 }
             )
         return entries
+
+    def setwise_count(self, cursor: Any, *, lock: bool) -> tuple[int, int, int]:
+        """Classify the valid rows against what is stored (temp table import_plan); (new, update, skip)."""
+        cursor.execute(_PLAN_STORED + (" FOR UPDATE OF p" if lock else ""))
+        cursor.execute(_PLAN_NEW)
+        cursor.execute("SELECT action, count(*) FROM import_plan GROUP BY action")
+        counts = dict(cursor.fetchall())
+        return counts.get("new", 0), counts.get("update", 0), counts.get("skip", 0)
+
+    def setwise_preview(self, cursor: Any, objects: dict[str, dict[int, Any]]) -> list[dict[str, Any]]:
+        from portal.imports.engine import MAX_PREVIEW_ROWS, _shown
+
+        cursor.execute(
+            "SELECT line, action, municipality, business, step, state, month, old_state, old_month "
+            "FROM import_plan ORDER BY line LIMIT %s",
+            [MAX_PREVIEW_ROWS],
+        )
+        preview = []
+        for line, action, m, b, s, state, month, old_state, old_month in cursor.fetchall():
+            row = {"municipality": objects["municipality"][m], "business": objects["business"][b]}
+            row["step"] = objects["step"][s]
+            changes = []
+            if action == "update":
+                if state != old_state:
+                    changes.append(
+                        {
+                            "field": self.headers_by_attribute["state"],
+                            "before": _shown(old_state),
+                            "after": _shown(state),
+                        }
+                    )
+                if month is not None and month != old_month:
+                    changes.append(
+                        {
+                            "field": self.headers_by_attribute["reported_month"],
+                            "before": _shown(old_month),
+                            "after": _shown(month),
+                        }
+                    )
+            preview.append({"line": line, "action": action, "row": self.describe(row), "changes": changes})
+        return preview
+
+    def setwise_behalf(self, ctx: ImportContext, cursor: Any) -> set[int]:
+        own = getattr(ctx.organization, "pk", None)
+        cursor.execute(
+            "SELECT DISTINCT municipality FROM import_plan WHERE action <> 'skip' AND municipality IS DISTINCT FROM %s",
+            [own],
+        )
+        return {m for (m,) in cursor.fetchall()}
+
+    def setwise_write(self, ctx: ImportContext, cursor: Any) -> set[int]:
+        """One UPDATE of the changed rows, one INSERT of the new ones, one INSERT … SELECT of their audit entries
+        (the same fields the row path's audit_record_many writes)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        actor = ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None
+        cursor.execute(
+            _WRITE,
+            {
+                "now": timezone.now(),
+                "actor": getattr(actor, "pk", None),
+                "actor_org": getattr(actor, "organization_id", None),
+                "own": getattr(ctx.organization, "pk", None),
+                "type": ContentType.objects.get_for_model(StepProgress).pk,
+                "comment": ctx.audit_comment,
+            },
+        )
+        return self.setwise_behalf(ctx, cursor)
+
+
+# Stored rows first (locked when writing, as the row path's SELECT … FOR UPDATE), then the new ones.
+_PLAN_STORED = """
+CREATE TEMP TABLE import_plan AS
+SELECT v.line, v.municipality, v.business, v.step, v.state, v.reported_month::date AS month,
+       p.id, p.state AS old_state, p.reported_month AS old_month,
+       CASE WHEN p.state <> v.state
+              OR (v.reported_month IS NOT NULL AND p.reported_month IS DISTINCT FROM v.reported_month::date)
+            THEN 'update' ELSE 'skip' END AS action
+FROM import_valid v
+JOIN catalog_stepprogress p
+  ON p.municipality_id = v.municipality AND p.business_id = v.business AND p.step_id = v.step
+WHERE v.first = v.line
+"""
+
+_PLAN_NEW = """
+INSERT INTO import_plan (line, municipality, business, step, state, month, action)
+SELECT v.line, v.municipality, v.business, v.step, v.state, v.reported_month::date, 'new'
+FROM import_valid v
+WHERE v.first = v.line AND NOT EXISTS (
+    SELECT 1 FROM catalog_stepprogress p
+    WHERE p.municipality_id = v.municipality AND p.business_id = v.business AND p.step_id = v.step
+)
+"""
+
+_WRITE = """
+WITH updated AS (
+    UPDATE catalog_stepprogress p
+       SET state = x.state, reported_month = COALESCE(x.month, p.reported_month), updated_at = %(now)s
+      FROM import_plan x
+     WHERE x.action = 'update' AND p.id = x.id
+    RETURNING p.id, p.municipality_id, p.business_id, p.step_id, p.state, p.reported_month,
+              jsonb_build_object('state', x.old_state, 'reported_month', to_char(x.old_month, 'YYYY-MM-DD')) AS before
+), inserted AS (
+    INSERT INTO catalog_stepprogress (municipality_id, business_id, step_id, state, reported_month, is_demo, updated_at)
+    SELECT municipality, business, step, state, month, false, %(now)s FROM import_plan WHERE action = 'new'
+    ORDER BY line
+    ON CONFLICT (municipality_id, business_id, step_id) DO UPDATE
+       SET state = EXCLUDED.state, reported_month = EXCLUDED.reported_month, updated_at = EXCLUDED.updated_at
+    RETURNING id, municipality_id, business_id, step_id, state, reported_month, NULL::jsonb AS before
+)
+INSERT INTO portal_auditentry (at, actor_id, actor_organization_id, on_behalf_of_id, target_type_id, target_id,
+                               target_repr, action, comment, before, after)
+SELECT %(now)s, %(actor)s, %(actor_org)s,
+       CASE WHEN %(own)s::bigint IS NULL OR c.municipality_id <> %(own)s::bigint THEN c.municipality_id END,
+       %(type)s, c.id::text, left(concat(c.municipality_id, '/', c.business_id, '/', c.step_id, ': ', c.state), 200),
+       'import', %(comment)s, c.before,
+       jsonb_build_object('state', c.state, 'reported_month', to_char(c.reported_month, 'YYYY-MM-DD'))
+FROM (SELECT * FROM inserted UNION ALL SELECT * FROM updated) c
+"""
 
 
 def _iso(value: Any) -> str | None:

@@ -43,20 +43,35 @@ class Outcome:
             self.errors.append({"line": line, "field": field_name, "message": message})
 
 
+def clean_cell(kind: ImportKind, ctx: ImportContext, column: Any, cells: dict[str, str]) -> tuple[Any, str | None]:
+    """One column of one row: (value, None) or (None, message). Shared by the row path and the set-wise path."""
+    value = cells.get(column.key, "")
+    if value == "" and column.required:
+        return None, _("%(label)sが空欄です。入力してください。") % {"label": _(column.header_ja)}
+    try:
+        return (kind.fields_by_column[column.key].clean(cells, context=ctx) if column.key in cells else None), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
 def _clean(kind: ImportKind, ctx: ImportContext, cells: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     row: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
     for column in kind.columns:
-        resource_field = kind.fields_by_column[column.key]
-        value = cells.get(column.key, "")
-        if value == "" and column.required:
-            problems.append((column.key, _("%(label)sが空欄です。入力してください。") % {"label": _(column.header_ja)}))
-            continue
-        try:
-            row[resource_field.attribute] = resource_field.clean(cells, context=ctx) if column.key in cells else None
-        except ValueError as exc:
-            problems.append((column.key, str(exc)))
+        value, problem = clean_cell(kind, ctx, column, cells)
+        if problem is not None:
+            problems.append((column.key, problem))
+        else:
+            row[kind.fields_by_column[column.key].attribute] = value
     return row, problems
+
+
+def duplicate_message(kind: ImportKind, line: int, first: int, row: dict[str, Any]) -> str:
+    return _("%(line)d行目は%(first)d行目と同じ行（%(what)s）です。重複している行はどちらか一方にしてください。") % {
+        "line": line,
+        "first": first,
+        "what": kind.describe(row),
+    }
 
 
 class Run:
@@ -114,18 +129,7 @@ class Run:
         key = self.kind.key(row)
         first = self.seen.get(key)
         if first is not None:
-            self._bad(
-                line,
-                [
-                    (
-                        self.kind.key_fields[0],
-                        _(
-                            "%(line)d行目は%(first)d行目と同じ行（%(what)s）です。重複している行はどちらか一方にしてください。"
-                        )
-                        % {"line": line, "first": first, "what": self.kind.describe(row)},
-                    )
-                ],
-            )
+            self._bad(line, [(self.kind.key_fields[0], duplicate_message(self.kind, line, first, row))])
             return None
         self.seen[key] = line
         return row

@@ -198,8 +198,11 @@ def records_opener(data: bytes, file_name: str) -> Callable[[], Iterator[list[An
     return lambda: _csv_records(text)
 
 
-def read_table(data: bytes, file_name: str, columns: Sequence[HeaderSpec]) -> Table:
-    """Check the header row against `columns` (English or Japanese names) and return the table."""
+def read_table(data: bytes, file_name: str, columns: Sequence[HeaderSpec], *, count_rows: bool = True) -> Table:
+    """Check the header row against `columns` (English or Japanese names) and return the table.
+
+    `count_rows=False` skips counting (and the "no data rows" check): the set-wise path counts in SQL.
+    """
     open_records = records_opener(data, file_name)
     records = open_records()
     header = next(records, None)
@@ -245,6 +248,8 @@ def read_table(data: bytes, file_name: str, columns: Sequence[HeaderSpec]) -> Ta
         )
     while keys and not keys[-1]:
         keys.pop()  # trailing empty header cells (Excel)
+    if not count_rows:
+        return Table(keys=keys, open_records=open_records)
     row_count = sum(1 for record in records if any(normalize_cell(v) for v in record))
     if row_count == 0:
         raise ImportFileError(_("見出し行だけで、取り込むデータの行がありません。2行目から記入してください。"), line=2)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from portal import policy
 from portal.models import ImportRecord, ImportStatus, Organization
 
+from . import setwise
 from .engine import Outcome, Run
 from .files import ImportFileError, read_table
 from .kinds import ImportContext, ImportKind
@@ -108,15 +109,28 @@ def row_count(*, kind: ImportKind, upload: Upload) -> int:
         return 0
 
 
+def _run(kind: ImportKind, ctx: ImportContext, upload: Upload, on_progress: Any = None) -> tuple[Outcome, int]:
+    """Validate (and write, for a writing context) by the set-wise path when it applies, else row by row.
+
+    Raises ImportFileError for a whole-file problem.
+    """
+    if setwise.applies(kind, upload.data, upload.name):
+        with transaction.atomic():  # the staging tables live in this transaction (a savepoint inside _apply's)
+            result = setwise.run(kind, ctx, upload.data, upload.name, on_progress)
+        if result is not None:
+            return result
+    table = read_table(upload.data, upload.name, kind.columns)
+    return Run(kind, ctx, on_progress=on_progress)(table), table.row_count
+
+
 def import_preview(*, kind: ImportKind, actor: Any, upload: Upload) -> Preview:
     """Dry run: what the file would add, change and leave, and every bad row. Writes nothing."""
     policy.require(actor, kind.action)
     try:
-        table = read_table(upload.data, upload.name, kind.columns)
+        outcome, rows = _run(kind, ImportContext(actor=actor), upload)
     except ImportFileError as exc:
         return _file_error(kind, upload, exc)
-    outcome = Run(kind, ImportContext(actor=actor))(table)
-    return _preview_of(kind, upload, table.row_count, outcome)
+    return _preview_of(kind, upload, rows, outcome)
 
 
 def _behalf(outcome: Outcome) -> Organization | None:
@@ -139,14 +153,13 @@ def _finish(record: ImportRecord, outcome: Outcome, row_total: int) -> None:
 def _apply(kind: ImportKind, actor: Any, upload: Upload, record: ImportRecord, on_progress: Any = None) -> Preview:
     """Validate and write inside the caller's transaction; raise ImportRejected (rolling back) on any bad row."""
     try:
-        table = read_table(upload.data, upload.name, kind.columns)
+        outcome, rows = _run(kind, ImportContext(actor=actor, record=record, writing=True), upload, on_progress)
     except ImportFileError as exc:
         raise ImportRejected(_file_error(kind, upload, exc)) from exc
-    outcome = Run(kind, ImportContext(actor=actor, record=record, writing=True), on_progress=on_progress)(table)
-    preview = _preview_of(kind, upload, table.row_count, outcome)
+    preview = _preview_of(kind, upload, rows, outcome)
     if not outcome.ok:
         raise ImportRejected(preview)
-    _finish(record, outcome, table.row_count)
+    _finish(record, outcome, rows)
     return preview
 
 
@@ -265,6 +278,8 @@ def import_run(*, record_id: int) -> ImportRecord | None:
         return record
     upload = Upload(name=record.file_name, data=path.read_bytes())
     actor = record.actor
+    if setwise.applies(kind, upload.data, upload.name):
+        return _run_setwise(kind, upload, record, path)
     total = max(row_count(kind=kind, upload=upload), 1)
 
     def validating(done: int) -> None:
@@ -287,17 +302,43 @@ def import_run(*, record_id: int) -> ImportRecord | None:
             with transaction.atomic():
                 _apply(kind, actor, upload, record, on_progress=writing)
     except ImportRejected as rejected:
-        preview = rejected.preview
-        record.refresh_from_db()
-        record.count_new, record.count_update = preview.totals["new"], preview.totals["update"]
-        record.count_skip, record.count_error = preview.totals["skip"], preview.totals["error"]
-        record.rows_total = preview.row_count
-        _fail(record, preview.errors)
+        _rejected(record, rejected.preview)
     finally:
         cache.delete(_progress_key(record.pk))
         if not record.dry_run or record.status == ImportStatus.FAILED:
             upload_discard(path)  # a file previewed without errors stays until it is imported (or expires)
     return record
+
+
+def _run_setwise(kind: ImportKind, upload: Upload, record: ImportRecord, path: Path) -> ImportRecord:
+    """A large file by the set-wise path: one pass that validates and (unless a dry run) writes, in one
+    transaction; a bad row rolls it all back, as in the row path's second pass."""
+    try:
+        if record.dry_run:
+            try:
+                outcome, rows = _run(kind, ImportContext(actor=record.actor), upload)
+            except ImportFileError as exc:
+                raise ImportRejected(_file_error(kind, upload, exc)) from exc
+            if not outcome.ok:
+                raise ImportRejected(_preview_of(kind, upload, rows, outcome))
+            _finish(record, outcome, rows)
+        else:
+            with transaction.atomic():
+                _apply(kind, record.actor, upload, record)
+    except ImportRejected as rejected:
+        _rejected(record, rejected.preview)
+    finally:
+        if not record.dry_run or record.status == ImportStatus.FAILED:
+            upload_discard(path)
+    return record
+
+
+def _rejected(record: ImportRecord, preview: Preview) -> None:
+    record.refresh_from_db()
+    record.count_new, record.count_update = preview.totals["new"], preview.totals["update"]
+    record.count_skip, record.count_error = preview.totals["skip"], preview.totals["error"]
+    record.rows_total = preview.row_count
+    _fail(record, preview.errors)
 
 
 def _fail(record: ImportRecord, errors: list[dict[str, Any]]) -> None:

@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+IMPORT_SETWISE_ROWS = 5000  # above this many lines a step-progress CSV takes the set-wise path (PostgreSQL)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
