@@ -15,6 +15,6 @@ def reset_fillfactor(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0003_search_trigram_index")]
+    dependencies = [("catalog", "0004_adoption_count_and_version")]
 
     operations = [migrations.RunPython(set_fillfactor, reset_fillfactor)]
