@@ -31,6 +31,9 @@ def _lock(metric: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"dashboards:{metric}".encode())])
+            # The builders' few large GROUP BYs cross PostgreSQL's JIT cost threshold, and compiling them took
+            # longer than running them (0.6 s of the decision-days query nationally).
+            cursor.execute("SET LOCAL jit = off")
 
 
 def _batches(rows: Iterable[metrics.Row]) -> Iterator[list[metrics.Row]]:
@@ -40,13 +43,25 @@ def _batches(rows: Iterable[metrics.Row]) -> Iterator[list[metrics.Row]]:
 
 
 _FIELDS = [f for f in AggregateRow._meta.concrete_fields if not f.primary_key]
+_OWN = ("metric", "period", "key", "label")  # the columns not copied from a Row's attribute as they are
+_COPIED = [f.name for f in _FIELDS if f.name not in _OWN]
+_ORDER = [*_OWN, *_COPIED]
+# Position in _FIELDS of each value _values builds (own first, then the copied attributes).
+_POSITIONS = [_ORDER.index(f.name) for f in _FIELDS]
 
 
 def _values(metric: str, period: dt.date, row: metrics.Row) -> list[object]:
-    """One row's column values, in the order of _FIELDS, as the database stores them."""
-    own = {"metric": metric, "period": period, "key": row.key(), "label": row.label[:200]}
-    values = [own[f.name] if f.name in own else getattr(row, f.name) for f in _FIELDS]
-    return [json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict) else v for v in values]
+    """One row's column values, in the order of _FIELDS, as the database stores them.
+
+    Runs once per aggregate (~140,000 nationally), so it reads attributes directly instead of going through
+    a dictionary per row.
+    """
+    built: list[object] = [metric, period, row.key(), row.label[:200]]
+    built += [getattr(row, name) for name in _COPIED]
+    values = [built[i] for i in _POSITIONS]
+    return [
+        (json.dumps(v, ensure_ascii=False, sort_keys=True) if v else "{}") if type(v) is dict else v for v in values
+    ]
 
 
 def _insert(metric: str, period: dt.date, rows: list[metrics.Row]) -> None:
@@ -125,7 +140,22 @@ def aggregates_build_all(
     unknown = [name for name in selected if name not in metrics.METRICS]
     if unknown:
         raise ValueError(f"未登録の指標です：{', '.join(unknown)}")
-    return [aggregates_build(metric=name, period=period, on_progress=on_progress) for name in selected]
+    builds = [aggregates_build(metric=name, period=period, on_progress=on_progress) for name in selected]
+    _vacuum()
+    return builds
+
+
+def _vacuum() -> None:
+    """Reclaim the previous build's rows right away (PostgreSQL, outside any transaction).
+
+    Each build deletes the rows it replaces; left to autovacuum (off on some servers, late on busy ones),
+    the dead rows piled up build after build, and the next build's DELETEs and the pages' reads walked over
+    all of them (the table grew to four times its live rows after a few builds).
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM {connection.ops.quote_name(AggregateRow._meta.db_table)}")
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ DIMENSIONS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Row:
     """One aggregate number before it is written: its series, dimensions and values."""
 

@@ -1,9 +1,15 @@
-"""KPIs (EBPM): each KPI's latest national observation against its target, and every observation."""
+"""KPIs (EBPM): each KPI's latest national observation against its target.
+
+The observations themselves are not copied: they are already stored input (100,000 nationally), and copying
+them every night was most of the build's time. The page reads them as of the build's period
+(`dashboards.selectors.kpi`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 
 from ..models import Kpi, KpiObservation
 from . import Output, Row, metric
@@ -18,24 +24,20 @@ def build(period: dt.date) -> Output:
 
 def _rows(period: dt.date) -> Iterator[Row]:
     kpis = list(Kpi.objects.select_related("owner").order_by("order", "code"))
-    observations = list(
-        KpiObservation.objects.filter(date__lte=period).select_related("area").order_by("kpi_id", "date", "area_id")
-    )
-    latest: dict[int, KpiObservation] = {}
+    national = KpiObservation.objects.filter(date__lte=period, area__isnull=True).order_by("kpi_id", "date")
+    latest: dict[int, tuple[dt.date, Decimal]] = {}
     counts: dict[int, int] = {}
-    for obs in observations:
-        if obs.area_id is None:
-            latest[obs.kpi_id] = obs  # ordered by date: the last one wins
-            counts[obs.kpi_id] = counts.get(obs.kpi_id, 0) + 1
-    by_id = {k.pk: k for k in kpis}
+    for kpi_id, date, value in national.values_list("kpi_id", "date", "value"):
+        latest[kpi_id] = (date, value)  # ordered by date: the last one wins
+        counts[kpi_id] = counts.get(kpi_id, 0) + 1
     for index, kpi in enumerate(kpis):
         last = latest.get(kpi.pk)
         yield Row(
             "kpi",
             counts.get(kpi.pk, 0),
-            value=last.value if last else None,
+            value=last[1] if last else None,
             item=kpi.code,
-            date=last.date if last else None,
+            date=last[0] if last else None,
             label=kpi.name,
             extra={
                 "order": index + 1,
@@ -47,15 +49,4 @@ def _rows(period: dt.date) -> Iterator[Row]:
                 "owner": kpi.owner.name,
                 "source": kpi.source,
             },
-        )
-    for obs in observations:
-        yield Row(
-            "observation",
-            1,
-            value=obs.value,
-            item=by_id[obs.kpi_id].code,
-            date=obs.date,
-            organization_code=obs.area.slug if obs.area else "",
-            label=obs.area.name if obs.area else "",
-            extra={"source": obs.source, "note": obs.note},
         )
