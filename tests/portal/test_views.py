@@ -56,6 +56,15 @@ def test_organization_page_shows_its_facts_and_the_attribution(client):
     assert "管内の市区町村" in prefecture and "小布施町" in prefecture
 
 
+def test_kana_readings_are_marked_japanese_on_english_pages(client):
+    """Screen readers switch voice for the reading (JIS X 8341-3 / WCAG 3.1.2 language of parts)."""
+    client.cookies["django_language"] = "en"
+    listing = client.get("/organizations/", {"q": "ｵﾌﾞｾ"}).content.decode()
+    detail = client.get("/organizations/205419/").content.decode()
+    assert '<td lang="ja">オブセマチ</td>' in listing
+    assert '<dd lang="ja">オブセマチ</dd>' in detail
+
+
 def test_unknown_organization_is_a_404_page(client):
     response = client.get("/organizations/999999/")
     assert response.status_code == 404
