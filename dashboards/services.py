@@ -36,6 +36,20 @@ def _lock(metric: str) -> None:
             cursor.execute("SET LOCAL jit = off")
 
 
+ABANDONED = "interrupted: the build stopped without finishing (worker killed or restarted)"
+
+
+def _close_abandoned(metric: str, *, before: Build) -> None:
+    """Mark as failed the earlier builds of `metric` still recorded as running.
+
+    Called holding the metric's lock: a build whose worker is alive holds that lock until it ends, so an earlier
+    build still `running` here died without reaching its except clause (killed worker, lost connection).
+    """
+    Build.objects.filter(metric=metric, status=BuildStatus.RUNNING, pk__lt=before.pk).update(
+        status=BuildStatus.FAILED, finished_at=timezone.now(), error=ABANDONED
+    )
+
+
 def _batches(rows: Iterable[metrics.Row]) -> Iterator[list[metrics.Row]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, BATCH_SIZE)):
@@ -107,6 +121,7 @@ def aggregates_build(*, metric: str, period: dt.date, on_progress: Progress | No
     try:
         with transaction.atomic():
             _lock(metric)
+            _close_abandoned(metric, before=build)
             Build.objects.filter(pk=build.pk).update(status=BuildStatus.RUNNING)
             AggregateRow.objects.filter(metric=metric, period=period).delete()
             AggregateRow.objects.filter(metric=metric, period__lt=period).exclude(series__in=spec.history).delete()

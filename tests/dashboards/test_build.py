@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from catalog.models import DesignatedSystem, MigrationStatus
 from dashboards import metrics, services
@@ -64,6 +65,19 @@ def test_a_build_that_dies_midway_leaves_the_previous_build_visible(progress_dat
     again = services.aggregates_build(metric="migration_progress", period=DAY)
     assert again.status == BuildStatus.DONE
     assert snapshot_of("migration_progress", DAY) == before
+
+
+def test_a_killed_build_is_recorded_as_interrupted_by_the_next_one(progress_data: Any) -> None:
+    """A worker killed mid-build never reaches its except clause; the next build closes its record."""
+    killed = Build.objects.create(metric="migration_progress", period=DAY, started_at=timezone.now())
+    other_metric = Build.objects.create(metric="catalog_adoption", period=DAY, started_at=timezone.now())
+    done = services.aggregates_build(metric="migration_progress", period=DAY)
+    killed.refresh_from_db()
+    other_metric.refresh_from_db()
+    assert killed.status == BuildStatus.FAILED and killed.finished_at is not None
+    assert "interrupted" in killed.error
+    assert done.status == BuildStatus.DONE
+    assert other_metric.status == BuildStatus.RUNNING  # another metric's build is its own lock's business
 
 
 def test_status_counts_reconcile_with_the_raw_tables(progress_data: Any) -> None:

@@ -164,6 +164,7 @@ def test_killing_the_worker_mid_build_keeps_the_previous_build_and_the_next_one_
     assert _page(client) == page
     assert current_build("joint_procurement") == previous
     assert not Build.objects.filter(status=BuildStatus.DONE).exclude(pk=previous.pk).exists()
+    killed = Build.objects.filter(metric="joint_procurement", status=BuildStatus.RUNNING).get()
 
     start_worker()
     _send_build()
@@ -174,6 +175,8 @@ def test_killing_the_worker_mid_build_keeps_the_previous_build_and_the_next_one_
         "the next build to complete",
     )
     assert current_build("joint_procurement") == latest
+    killed.refresh_from_db()
+    assert killed.status == BuildStatus.FAILED and "interrupted" in killed.error  # not "running" forever
     after = client.get(API).json()
     assert after != shown and after["as_of"] != shown["as_of"]
     counted = sum(row.get("procurements", 0) for row in after["series"])
