@@ -23,7 +23,7 @@ from portal.api.exports import EXPORT_FORMATS, ExportMixin
 from portal.api.permissions import PolicyScopedMixin
 from portal.models import Organization
 
-from . import search_results, selectors, services
+from . import reporting, search_results, selectors, services
 from .freshness import catalog_version
 from .models import (
     Adoption,
@@ -247,7 +247,7 @@ class MigrationStatusViewSet(
         data = dict(body.validated_data)
         version = data.pop("version")
         try:
-            saved = services.migration_status_update(actor=request.user, status_row=row, data=data, version=version)
+            saved = reporting.migration_status_update(actor=request.user, status_row=row, data=data, version=version)
         except DjangoValidationError as exc:
             raise _as_api_error(exc) from exc
         return Response(self.get_serializer(saved).data)

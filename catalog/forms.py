@@ -18,7 +18,7 @@ from .models import (
     SharedSystem,
     StepState,
 )
-from .services import FIRST_PLANNED_YEAR, LAST_PLANNED_YEAR
+from .reporting import FIRST_PLANNED_YEAR, LAST_PLANNED_YEAR
 
 GOV_CLOUD_CHOICES = [("", _("未回答")), ("yes", _("利用している")), ("no", _("利用していない"))]
 

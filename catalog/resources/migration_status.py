@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
 from catalog.models import MigrationStatus, MigrationStatusValue, Source
-from catalog.services import FIRST_PLANNED_YEAR, LAST_PLANNED_YEAR, designated_plans_sync
+from catalog.reporting import FIRST_PLANNED_YEAR, LAST_PLANNED_YEAR, designated_plans_sync
 from portal.audit import audit_snapshot
 from portal.imports.kinds import (
     BUSINESS_ALIASES,

@@ -20,7 +20,7 @@ from portal import policy
 from portal.japanese import fiscal_year_label
 from portal.models import AuditEntry, Organization, OrganizationKind
 
-from .. import services
+from .. import reporting
 from ..forms import MigrationRowForm, StepProgressForm
 from ..models import (
     BusinessArea,
@@ -147,11 +147,11 @@ def _save(request: HttpRequest, municipality: Organization, rows: list[Any], for
     if stale:
         return 409
     try:
-        saved = services.migration_statuses_update(actor=request.user, municipality=municipality, changes=changes)
-    except services.StaleVersionError:
-        messages.error(request, services.stale_message())
+        saved = reporting.migration_statuses_update(actor=request.user, municipality=municipality, changes=changes)
+    except reporting.StaleVersionError:
+        messages.error(request, reporting.stale_message())
         return 409
-    except services.RowValidationError as exc:
+    except reporting.RowValidationError as exc:
         form = forms[[r.pk for r in rows].index(exc.row.pk)]
         for field, messages_ in exc.message_dict.items():
             for message in messages_:
@@ -181,7 +181,7 @@ def step_progress(request: HttpRequest, code: str, business: str) -> HttpRespons
     )
     if form.is_bound and form.is_valid():
         today = timezone.localdate()
-        changed = services.step_progress_update(
+        changed = reporting.step_progress_update(
             actor=request.user,
             municipality=municipality,
             business=area,

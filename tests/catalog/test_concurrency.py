@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from catalog import services
+from catalog import reporting
 from catalog.models import MigrationStatus
 from portal.audit import audit_history
 from portal.models import User
@@ -27,11 +27,11 @@ def test_concurrent_saves_from_the_same_version() -> None:
         try:
             actor = User.objects.get(username=username)
             barrier.wait(timeout=10)
-            services.migration_status_update(
+            reporting.migration_status_update(
                 actor=actor, status_row=row, data={"status": status, "vendor_name": username}, version=version
             )
             outcomes[username] = "saved"
-        except services.StaleVersionError:
+        except reporting.StaleVersionError:
             outcomes[username] = "conflict"
         finally:
             connections.close_all()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from catalog import services
+from catalog import reporting, services
 from catalog.models import (
     DesignatedSystem,
     MigrationStatus,
@@ -36,7 +36,9 @@ DATA = {"status": "migrated", "planned_fiscal_year": None, "vendor_name": "ãƒ‡ãƒ
 
 def test_own_staff_reports_a_status(users: dict[str, Any]) -> None:
     row = _row()
-    saved = services.migration_status_update(actor=users["obuse-staff"], status_row=row, data=DATA, version=row.version)
+    saved = reporting.migration_status_update(
+        actor=users["obuse-staff"], status_row=row, data=DATA, version=row.version
+    )
     assert (saved.status, saved.source, saved.version) == ("migrated", Source.REPORTED, row.version + 1)
     entry = audit_history(saved).get()
     assert entry.before["status"] == "migrating" and entry.after["status"] == "migrated"
@@ -46,7 +48,7 @@ def test_own_staff_reports_a_status(users: dict[str, Any]) -> None:
 
 def test_prefecture_enters_on_behalf_of_its_municipality(users: dict[str, Any]) -> None:
     row = _row()
-    services.migration_status_update(actor=users["nagano-pref-staff"], status_row=row, data=DATA, version=row.version)
+    reporting.migration_status_update(actor=users["nagano-pref-staff"], status_row=row, data=DATA, version=row.version)
     entry = audit_history(row).get()
     assert entry.on_behalf_of == Organization.objects.get(code="205419")
     assert entry.actor_organization == Organization.objects.get(code="200000")
@@ -56,16 +58,16 @@ def test_prefecture_enters_on_behalf_of_its_municipality(users: dict[str, Any]) 
 def test_others_may_not_enter_a_status(users: dict[str, Any], username: str) -> None:
     row = _row()
     with pytest.raises(PermissionDenied):
-        services.migration_status_update(actor=users[username], status_row=row, data=DATA, version=row.version)
+        reporting.migration_status_update(actor=users[username], status_row=row, data=DATA, version=row.version)
     assert _row().source == Source.PUBLISHED
 
 
 def test_stale_version_is_refused_and_changes_nothing(users: dict[str, Any]) -> None:
     row = _row()
     read_version = row.version
-    services.migration_status_update(actor=users["obuse-staff"], status_row=row, data=DATA, version=read_version)
-    with pytest.raises(services.StaleVersionError) as raised:
-        services.migration_status_update(
+    reporting.migration_status_update(actor=users["obuse-staff"], status_row=row, data=DATA, version=read_version)
+    with pytest.raises(reporting.StaleVersionError) as raised:
+        reporting.migration_status_update(
             actor=users["obuse-manager"], status_row=row, data=DATA | {"status": "preparing"}, version=read_version
         )
     assert isinstance(raised.value, Conflict)  # 409 through the API
@@ -78,11 +80,11 @@ def test_designated_hard_needs_a_planned_year_which_reaches_the_published_list(u
     sapporo = Organization.objects.get(code="011002")
     staff = users["obuse-staff"].__class__.objects.create(username="sapporo-staff", organization=sapporo)
     with pytest.raises(ValidationError) as raised:
-        services.migration_status_update(
+        reporting.migration_status_update(
             actor=staff, status_row=row, data=DATA | {"status": "designated_hard"}, version=row.version
         )
     assert "planned_fiscal_year" in raised.value.message_dict
-    services.migration_status_update(
+    reporting.migration_status_update(
         actor=staff,
         status_row=row,
         data=DATA | {"status": "designated_hard", "planned_fiscal_year": 2027},
@@ -95,7 +97,7 @@ def test_designated_hard_needs_a_planned_year_which_reaches_the_published_list(u
 def test_planned_year_out_of_range_is_refused(users: dict[str, Any]) -> None:
     row = _row()
     with pytest.raises(ValidationError):
-        services.migration_status_update(
+        reporting.migration_status_update(
             actor=users["obuse-staff"], status_row=row, data=DATA | {"planned_fiscal_year": 1999}, version=row.version
         )
     assert _row().version == row.version
@@ -105,7 +107,7 @@ def test_step_progress_is_audited_on_behalf(users: dict[str, Any]) -> None:
     obuse = Organization.objects.get(code="205419")
     steps = list(StepDefinition.objects.order_by("number")[:3])
     business = _row().business
-    changed = services.step_progress_update(
+    changed = reporting.step_progress_update(
         actor=users["nagano-pref-staff"],
         municipality=obuse,
         business=business,
@@ -117,7 +119,7 @@ def test_step_progress_is_audited_on_behalf(users: dict[str, Any]) -> None:
     entry = audit_history(progress).get()
     assert entry.after["state"] == "done" and entry.on_behalf_of == obuse
     with pytest.raises(PermissionDenied):
-        services.step_progress_update(
+        reporting.step_progress_update(
             actor=users["tottori-pref-staff"],
             municipality=obuse,
             business=business,

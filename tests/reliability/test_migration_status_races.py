@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from django.db import close_old_connections, connection, connections
 
-from catalog import services
+from catalog import reporting
 from catalog.models import BusinessArea, MigrationStatus
 from conftest import require_service
 from portal.audit import audit_history
@@ -68,14 +68,14 @@ def test_six_people_saving_one_status_each_land_once_after_reloading(row: Migrat
             for attempt in range(20):
                 current = MigrationStatus.objects.select_related("municipality").get(pk=row.pk)
                 try:
-                    services.migration_status_update(
+                    reporting.migration_status_update(
                         actor=actor,
                         status_row=current,
                         data={"status": "migrating", "vendor_name": f"v{n}"},
                         version=current.version,
                     )
                     return "saved"
-                except services.StaleVersionError:
+                except reporting.StaleVersionError:
                     time.sleep(0.01 * attempt)
             return "gave up"
 
@@ -109,14 +109,14 @@ def test_an_import_racing_a_form_save_of_the_same_row_loses_nothing(row: Migrati
 
         def by_form(row: MigrationStatus = row, version: int = start) -> str:
             try:
-                services.migration_status_update(
+                reporting.migration_status_update(
                     actor=User.objects.get(username="obuse-staff"),
                     status_row=row,
                     data={"status": "preparing", "vendor_name": "フォーム"},
                     version=version,
                 )
                 return "form saved"
-            except services.StaleVersionError:
+            except reporting.StaleVersionError:
                 return "form refused"
 
         def by_import(upload: Upload = upload) -> str:
