@@ -271,31 +271,31 @@ def _write(drafts: list[Draft], rng: random.Random) -> dict[str, int]:
         official = people["ministry"][draft.program.owner_id][0]
         manager = people["managers"][draft.applicant.pk]
         claims.append(
-            (
-                draft.pk,
-                draft.applicant.pk,
-                draft.program.pk,
-                draft.fiscal_year,
-                draft.title,
-                draft.status,
-                draft.eligible_total,
-                draft.requested,
-                draft.decided,
-                sum(line[3] for line in draft.actual) if draft.actual else None,
-                draft.fixed,
-                len(history),
-                numbers.get(draft.pk, ""),
-                manager,
-                official if "decided_at" in dates else None,
-                official if "fixed_at" in dates else None,
-                dates["created_at"],
-                history[-1][-1],
-                dates.get("submitted_at"),
-                dates.get("decided_at"),
-                dates.get("fixed_at"),
-                dates.get("paid_at"),
-                True,
-            )
+            {
+                "id": draft.pk,
+                "applicant_id": draft.applicant.pk,
+                "program_id": draft.program.pk,
+                "fiscal_year": draft.fiscal_year,
+                "title": draft.title,
+                "status": draft.status,
+                "eligible_total": draft.eligible_total,
+                "requested_amount": draft.requested,
+                "decided_amount": draft.decided,
+                "actual_total": sum(line[3] for line in draft.actual) if draft.actual else None,
+                "fixed_amount": draft.fixed,
+                "version": len(history),
+                "decision_number": numbers.get(draft.pk, ""),
+                "created_by_id": manager,
+                "decided_by_id": official if "decided_at" in dates else None,
+                "fixed_by_id": official if "fixed_at" in dates else None,
+                "created_at": dates["created_at"],
+                "updated_at": history[-1][-1],
+                "submitted_at": dates.get("submitted_at"),
+                "decided_at": dates.get("decided_at"),
+                "fixed_at": dates.get("fixed_at"),
+                "paid_at": dates.get("paid_at"),
+                "is_demo": True,
+            }
         )
         lines += [(draft.pk, i, c, d, v, a, "") for i, (c, d, v, a) in enumerate(draft.lines)]
         actual += [(draft.pk, i, c, d, v, a, "") for i, (c, d, v, a) in enumerate(draft.actual)]
@@ -307,34 +307,9 @@ def _write(drafts: list[Draft], rng: random.Random) -> dict[str, int]:
         if draft.program.kind != "standardization":
             route = rng.choice(list(BprRoute.values))
             plans.append((draft.pk, rng.random() < 0.5, route, "窓口DX SaaS", dates["created_at"]))
-    claim_columns = [
-        "id",
-        "applicant_id",
-        "program_id",
-        "fiscal_year",
-        "title",
-        "status",
-        "eligible_total",
-        "requested_amount",
-        "decided_amount",
-        "actual_total",
-        "fixed_amount",
-        "version",
-        "decision_number",
-        "created_by_id",
-        "decided_by_id",
-        "fixed_by_id",
-        "created_at",
-        "updated_at",
-        "submitted_at",
-        "decided_at",
-        "fixed_at",
-        "paid_at",
-        "is_demo",
-    ]
     line_columns = ["claim_id", "position", "category", "description", "vendor", "amount", "justification"]
     return {
-        "claims": copy_rows(Claim, claim_columns, claims),
+        "claims": copy_rows(Claim, list(claims[0]), (tuple(row.values()) for row in claims)),
         "line_items": copy_rows(LineItem, line_columns, lines),
         "actual_line_items": copy_rows(ActualLineItem, line_columns, actual),
         "events": copy_rows(
